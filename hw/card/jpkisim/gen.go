@@ -85,6 +85,11 @@ func GenerateProfile(o GenOpts) (Profile, error) {
 		KeyUsage:           x509.KeyUsageDigitalSignature,
 		PolicyIdentifiers:  []asn1.ObjectIdentifier{oidPolicyUserAuth},
 		SignatureAlgorithm: x509.SHA256WithRSA,
+		// Real user-auth certificates are about 1.6 KB, mostly CRL and OCSP pointers; the
+		// simulated ones carry the same kind of extensions so reads take as many APDUs.
+		CRLDistributionPoints: crlPoints("auth"),
+		OCSPServer:            []string{"http://ocsp.jpki-test.invalid/ocsp/auth/responder"},
+		IssuingCertificateURL: []string{"http://ca.jpki-test.invalid/certs/auth/jpki-test-auth-ca.cer"},
 	}
 	if p.AuthCert, err = x509.CreateCertificate(rand.Reader, authTmpl, authCA, &authKey.PublicKey, authCAKey); err != nil {
 		return p, fmt.Errorf("issue user-auth certificate: %w", err)
@@ -111,14 +116,16 @@ func GenerateProfile(o GenOpts) (Profile, error) {
 			return p, err
 		}
 		sigTmpl := &x509.Certificate{
-			SerialNumber:       randSerial(),
-			Subject:            pkix.Name{Country: []string{"JP"}, Locality: []string{"Tokyo", "Shiken-ku"}, CommonName: hex.EncodeToString(cn) + "S"},
-			NotBefore:          o.NotBefore,
-			NotAfter:           o.NotAfter,
-			KeyUsage:           x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-			PolicyIdentifiers:  []asn1.ObjectIdentifier{oidPolicySignature},
-			ExtraExtensions:    []pkix.Extension{san},
-			SignatureAlgorithm: x509.SHA256WithRSA,
+			SerialNumber:          randSerial(),
+			Subject:               pkix.Name{Country: []string{"JP"}, Locality: []string{"Tokyo", "Shiken-ku"}, CommonName: hex.EncodeToString(cn) + "S"},
+			NotBefore:             o.NotBefore,
+			NotAfter:              o.NotAfter,
+			KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+			PolicyIdentifiers:     []asn1.ObjectIdentifier{oidPolicySignature},
+			ExtraExtensions:       []pkix.Extension{san},
+			SignatureAlgorithm:    x509.SHA256WithRSA,
+			CRLDistributionPoints: crlPoints("sign"),
+			OCSPServer:            []string{"http://ocsp.jpki-test.invalid/ocsp/sign/responder"},
 		}
 		if p.SigCert, err = x509.CreateCertificate(rand.Reader, sigTmpl, sigCA, &sigKey.PublicKey, sigCAKey); err != nil {
 			return p, fmt.Errorf("issue signature certificate: %w", err)
@@ -133,6 +140,16 @@ func GenerateProfile(o GenOpts) (Profile, error) {
 		p.ResetKey = pinreset.CardKey(o.ResetMaster, h[:])
 	}
 	return p, nil
+}
+
+// crlPoints returns CRL distribution points in the style of JPKI's partitioned CRLs.
+func crlPoints(kind string) []string {
+	var out []string
+	for _, part := range []string{"a", "b", "c", "d", "e"} {
+		out = append(out, "ldap://dir.jpki-test.invalid/cn%3dCRL-"+kind+"-"+part+
+			",ou%3dJPKI%20for%20"+kind+",o%3dJPKI-TEST,c%3dJP?certificateRevocationList;binary")
+	}
+	return out
 }
 
 func randSerial() *big.Int {

@@ -36,11 +36,12 @@ type Link struct {
 	// Trace, when set, sees each exchange; VERIFY and reset commands are redacted before it.
 	Trace func(cmd, resp []byte)
 
-	mu       sync.Mutex
-	removed  bool
-	conn     net.Conn
-	changed  chan struct{}
-	connects int
+	mu          sync.Mutex
+	removed     bool
+	removeAfter int
+	conn        net.Conn
+	changed     chan struct{}
+	connects    int
 }
 
 // NewLink makes a link for card to the vpcd at addr (DefaultVPCD when empty).
@@ -70,6 +71,14 @@ func (l *Link) Insert() {
 	l.removed = false
 	l.mu.Unlock()
 	l.poke()
+}
+
+// RemoveAfter makes the card leave the reader while the n-th next command is being answered:
+// the command is processed but its answer never reaches the reader.
+func (l *Link) RemoveAfter(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.removeAfter = n
 }
 
 // Connects counts successful connections to vpcd (tests use it to see a reconnect).
@@ -166,6 +175,18 @@ func (l *Link) serve(conn net.Conn) error {
 			return fmt.Errorf("vpcd: unknown control byte %02X", msg[0])
 		default:
 			resp = l.Card.Process(msg)
+			l.mu.Lock()
+			drop := false
+			if l.removeAfter > 0 {
+				l.removeAfter--
+				drop = l.removeAfter == 0
+				l.removed = l.removed || drop
+			}
+			l.mu.Unlock()
+			if drop {
+				clear(msg)
+				return io.EOF
+			}
 			if l.Trace != nil {
 				l.Trace(redact(msg), resp)
 			}
