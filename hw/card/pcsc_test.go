@@ -186,7 +186,9 @@ func TestMonitor(t *testing.T) {
 	defer cancel()
 	events := make(chan card.Event, 64)
 	done := make(chan error, 1)
-	go func() { done <- (&card.Monitor{Poll: 100 * time.Millisecond, Retry: 100 * time.Millisecond}).Run(ctx, events) }()
+	go func() {
+		done <- (&card.Monitor{Poll: 100 * time.Millisecond, Retry: 100 * time.Millisecond}).Run(ctx, events)
+	}()
 	reader := pcsctest.Reader(0)
 	expect := func(kind card.EventKind, r string) card.Event {
 		t.Helper()
