@@ -69,7 +69,9 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	link := jpkisim.NewLink(*addr, c)
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if *trace {
-		link.Trace = func(cmd, resp []byte) { log.Info("apdu", "cmd", fmt.Sprintf("% X", cmd), "resp", fmt.Sprintf("% X", resp)) }
+		link.Trace = func(cmd, resp []byte) {
+			log.Info("apdu", "cmd", fmt.Sprintf("% X", cmd), "resp", fmt.Sprintf("% X", resp))
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
