@@ -173,7 +173,7 @@ func testJob() printer.Job {
 // TestIppeveprinter: attributes, then a PWG raster job and a PDF job through a real IPP
 // Everywhere printer, and the bytes the printer spooled decode to the page we sent.
 func TestIppeveprinter(t *testing.T) {
-	p := ipptest.StartPrinter(t, ipptest.Options{})
+	p := ipptest.StartPrinter(t, ipptest.Options{Command: "exit 0"}) // a command ends jobs at once; without one ippeveprinter simulates seconds of printing
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	d, err := New(p.URI, &Opts{PollInterval: 100 * time.Millisecond})
@@ -222,7 +222,7 @@ func TestIppeveprinter(t *testing.T) {
 // TestIppeveprinterFault: the printer's job command reports a paper jam the way a real device
 // does; Print fails with the jam as a fault and Watch reports it.
 func TestIppeveprinterFault(t *testing.T) {
-	p := ipptest.StartPrinter(t, ipptest.Options{Command: `echo "STATE: +media-jam" >&2; sleep 30`})
+	p := ipptest.StartPrinter(t, ipptest.Options{Command: `echo "STATE: +media-jam" >&2; sleep 5`})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	d, err := New(p.URI, &Opts{PollInterval: 100 * time.Millisecond})

@@ -77,6 +77,8 @@ type Options struct {
 	// Lines it writes to stderr like "STATE: +media-jam" change printer-state-reasons, the way
 	// a real printer would report a fault. "" means no command (jobs complete at once).
 	Command string
+	// PagesPerMinute is the simulated speed (-s); 0 means 600, so tests do not wait.
+	PagesPerMinute int
 }
 
 // Printer is a running ippeveprinter.
@@ -103,7 +105,11 @@ func StartPrinter(t testing.TB, o Options) *Printer {
 		t.Fatal(err)
 	}
 	port := freePort(t)
-	args := []string{"-n", "localhost", "-p", fmt.Sprint(port), "-d", spool, "-k", "-f", strings.Join(o.Formats, ",")}
+	if o.PagesPerMinute == 0 {
+		o.PagesPerMinute = 600
+	}
+	args := []string{"-n", "localhost", "-p", fmt.Sprint(port), "-d", spool, "-k", "-f", strings.Join(o.Formats, ","),
+		"-s", fmt.Sprint(o.PagesPerMinute)}
 	if o.Command != "" {
 		script := filepath.Join(dir, "job.sh")
 		if err := os.WriteFile(script, []byte("#!/bin/sh\n"+o.Command+"\n"), 0o755); err != nil {
@@ -145,13 +151,25 @@ func StartPrinter(t testing.TB, o Options) *Printer {
 	return &Printer{URI: fmt.Sprintf("ipp://localhost:%d/ipp/print", port), Spool: spool, Log: &log}
 }
 
-// JobFile waits for the spooled document of job id (ippeveprinter names it "<id>-<name>.<ext>")
-// and returns its path.
+// JobFile waits for the spooled document of job id (ippeveprinter names it "<id>-<name>.<ext>",
+// and the job command's output "<id>-<name>.prn") and returns the document's path.
 func (p *Printer) JobFile(t testing.TB, id string) string {
 	t.Helper()
 	var m []string
+	defer func() {
+		if t.Failed() {
+			all, _ := filepath.Glob(filepath.Join(p.Spool, "*"))
+			t.Logf("spool holds %v; ippeveprinter log:\n%s", all, p.Log)
+		}
+	}()
 	waitFor(t, "spool file of job "+id, func() bool {
-		m, _ = filepath.Glob(filepath.Join(p.Spool, id+"-*"))
+		all, _ := filepath.Glob(filepath.Join(p.Spool, id+"-*"))
+		m = m[:0]
+		for _, f := range all {
+			if !strings.HasSuffix(f, ".prn") { // the job command's output, not the document
+				m = append(m, f)
+			}
+		}
 		return len(m) == 1
 	})
 	return m[0]
