@@ -83,7 +83,7 @@ func FindCodes(img image.Image) ([]string, error) {
 				out = append(out, t)
 			}
 		}
-		if hasPrefix(out, ClaimsCodePrefix) {
+		if hasPrefix(out, ClaimsCodePrefix) && hasPrefix(out, ContentCodePrefix) {
 			break
 		}
 	}
