@@ -12,6 +12,6 @@
 // drivers implement so cmd/kiosk can wire any of them.
 //
 // This package and its sub-packages know devices, not residents: they never log page content.
-// They import no fyne, scard or bbolt, and nothing from kiosk/ except kiosk/document's rendered
-// page type (image.Gray) by way of the standard image package.
+// They import no fyne, scard or bbolt, and nothing from kiosk/: a page is a plain *image.Gray
+// (kiosk/document.Render makes them; only tests import kiosk/document to print real pages).
 package printer

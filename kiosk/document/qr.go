@@ -1,7 +1,6 @@
 package document
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/draw"
@@ -110,12 +109,11 @@ func decodeAll(img *image.Gray) []string {
 		return nil
 	}
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+	// Any decoding failure (not found, checksum, format) means "no code at this scale": the
+	// caller tries the next scale and reports ErrNoCode when none yields a code.
 	res, err := qrcode.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
 	if err != nil {
-		var nf gozxing.NotFoundException
-		if !errors.As(err, &nf) {
-			return nil
-		}
+		return nil
 	}
 	out := make([]string, 0, len(res))
 	for _, r := range res {

@@ -347,6 +347,17 @@ func TestRefusesFieldsNotChosen(t *testing.T) {
 			t.Fatalf("err = %v, want ErrUnprintable", err)
 		}
 	})
+	t.Run("resolution out of range", func(t *testing.T) {
+		e, opened, err := documenttest.Seal(base(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dpi := range []int{-1, 100, 2400} {
+			if _, err := document.Render(e, opened, &document.RenderOptions{DPI: dpi}); !errors.Is(err, document.ErrUnprintable) {
+				t.Errorf("%d dpi: err = %v, want ErrUnprintable", dpi, err)
+			}
+		}
+	})
 	t.Run("content of another envelope", func(t *testing.T) {
 		e, _, err := documenttest.Seal(base(), k)
 		if err != nil {

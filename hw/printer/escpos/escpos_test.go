@@ -246,3 +246,9 @@ func TestSilentPrinterIsOffline(t *testing.T) {
 		t.Fatalf("status %+v, err %v; want offline", st, err)
 	}
 }
+
+func TestNewRejectsOddWidth(t *testing.T) {
+	if _, err := New(escpossim.New().Conn(), &Opts{WidthDots: 300}); err == nil {
+		t.Fatal("width of 300 dots (not whole bytes) accepted")
+	}
+}
