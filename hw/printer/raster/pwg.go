@@ -190,7 +190,8 @@ func DecodePWG(r io.Reader) ([]PWGPage, error) {
 		bits, cs := be.Uint32(h[offBitsPerPixel:]), be.Uint32(h[offColorSpace:])
 		bpl := int(be.Uint32(h[offBytesPerLine:]))
 		dpi := int(be.Uint32(h[offHWResolution:]))
-		if W <= 0 || H <= 0 || W > 20000 || H > 30000 {
+		// A4 at 600 dpi is 4961×7016: allow up to 40 M pixels, refuse what would exhaust memory.
+		if W <= 0 || H <= 0 || W > 10000 || H > 15000 || W*H > 40_000_000 {
 			return nil, fmt.Errorf("%w: page size %dx%d", ErrBadPWG, W, H)
 		}
 		var black1 bool

@@ -93,6 +93,7 @@ func TestDecodePWGRejectsMalformed(t *testing.T) {
 		"short header":   g[:100],
 		"truncated data": g[:len(g)-5],
 		"no pages":       []byte("RaS2"),
+		"huge page":      hugeHeader(g),
 	} {
 		if _, err := DecodePWG(bytes.NewReader(in)); !errors.Is(err, ErrBadPWG) {
 			t.Errorf("%s: err = %v, want ErrBadPWG", name, err)
@@ -171,4 +172,13 @@ func abs(v int) int {
 		return -v
 	}
 	return v
+}
+
+// hugeHeader claims a 10000×15000 page: more memory than a verifier should ever allocate.
+func hugeHeader(good []byte) []byte {
+	b := append([]byte(nil), good...)
+	h := b[4:]
+	h[offWidth], h[offWidth+1], h[offWidth+2], h[offWidth+3] = 0, 0, 0x27, 0x10
+	h[offHeight], h[offHeight+1], h[offHeight+2], h[offHeight+3] = 0, 0, 0x3A, 0x98
+	return b
 }
