@@ -33,6 +33,7 @@ func gothic() (*opentype.Font, error) {
 type glyph struct {
 	mask    *image.Alpha // nil for blank glyphs (space)
 	off     image.Point  // top-left of mask relative to the pen position on the baseline
+	halo    *image.Alpha // mask grown by haloPx: paper cleared around the ink
 	advance int          // pixels
 }
 
@@ -41,6 +42,7 @@ type glyph struct {
 type typeface struct {
 	face    font.Face
 	px      float64 // em size in pixels
+	haloPx  int     // white margin cleared around each glyph so the ground pattern never touches it
 	ascent  int
 	descent int
 	mu      sync.Mutex
@@ -66,7 +68,8 @@ func newTypeface(pt float64, dpi int) (*typeface, error) {
 		return nil, fmt.Errorf("font face %.1fpt at %d dpi: %w", pt, dpi, err)
 	}
 	m := face.Metrics()
-	tf := &typeface{face: face, px: pt * float64(dpi) / 72, ascent: m.Ascent.Ceil(), descent: m.Descent.Ceil(), glyphs: map[rune]glyph{}}
+	tf := &typeface{face: face, px: pt * float64(dpi) / 72, ascent: m.Ascent.Ceil(), descent: m.Descent.Ceil(),
+		haloPx: max(1, dpi/150), glyphs: map[rune]glyph{}}
 	actual, _ := faceCache.LoadOrStore(key, tf)
 	return actual.(*typeface), nil
 }
@@ -96,6 +99,7 @@ func (t *typeface) glyph(r rune) (glyph, bool) {
 			}
 		}
 		g.mask = a
+		g.halo = dilate(a, t.haloPx)
 	}
 	t.glyphs[r] = g
 	return g, true
@@ -155,6 +159,7 @@ func (t *typeface) draw(dst *image.Gray, x, y int, s string) int {
 			continue
 		}
 		if g.mask != nil {
+			clearMask(dst, g.halo, x+g.off.X-t.haloPx, y+g.off.Y-t.haloPx)
 			inkMask(dst, g.mask, x+g.off.X, y+g.off.Y)
 		}
 		x += g.advance
@@ -179,6 +184,51 @@ func inkMask(dst *image.Gray, m *image.Alpha, x0, y0 int) {
 			di++
 		}
 	}
+}
+
+// clearMask lightens dst towards white by the coverage in m placed at (x0, y0).
+func clearMask(dst *image.Gray, m *image.Alpha, x0, y0 int) {
+	r := image.Rect(x0, y0, x0+m.Rect.Dx(), y0+m.Rect.Dy()).Intersect(dst.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		mi := (y-y0)*m.Stride + (r.Min.X - x0)
+		di := dst.PixOffset(r.Min.X, y)
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a := uint32(m.Pix[mi]); a != 0 {
+				d := uint32(dst.Pix[di])
+				dst.Pix[di] = uint8(d + (255-d)*a/255)
+			}
+			mi++
+			di++
+		}
+	}
+}
+
+// dilate grows a coverage mask by r pixels in every direction (a square max filter), returning
+// a mask r pixels larger on each side.
+func dilate(m *image.Alpha, r int) *image.Alpha {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	W, H := w+2*r, h+2*r
+	row := image.NewAlpha(image.Rect(0, 0, W, h)) // horizontal pass
+	for y := 0; y < h; y++ {
+		for x := 0; x < W; x++ {
+			var v uint8
+			for k := max(0, x-2*r); k <= min(w-1, x); k++ {
+				v = max(v, m.Pix[y*m.Stride+k])
+			}
+			row.Pix[y*row.Stride+x] = v
+		}
+	}
+	out := image.NewAlpha(image.Rect(0, 0, W, H))
+	for y := 0; y < H; y++ {
+		for x := 0; x < W; x++ {
+			var v uint8
+			for k := max(0, y-2*r); k <= min(h-1, y); k++ {
+				v = max(v, row.Pix[k*row.Stride+x])
+			}
+			out.Pix[y*out.Stride+x] = v
+		}
+	}
+	return out
 }
 
 // wrap breaks s into lines no wider than w pixels, honouring explicit newlines. Japanese text
