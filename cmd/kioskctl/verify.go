@@ -2,9 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/ed25519"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -70,6 +67,8 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 			switch {
 			case errors.Is(err, document.ErrNoCode):
 				fmt.Fprintf(stdout, "UNREADABLE: no verification code could be read (%v)\n", err)
+			case errors.Is(err, document.ErrUnknownKey):
+				fmt.Fprintf(stdout, "UNKNOWN ISSUER: %v (not in the keys file: the page cannot be trusted)\n", err)
 			case document.IsForgery(err):
 				fmt.Fprintf(stdout, "FORGED OR ALTERED: %v\n", err)
 			default:
@@ -118,31 +117,15 @@ func oneLine(f document.Field) string {
 	return strings.ReplaceAll(f.Value, "\n", " / ")
 }
 
-// loadKeys reads the municipality keys file: {"key id": "base64 public key"}.
+// loadKeys reads the municipality keys file (document.ParseKeysJSON format).
 func loadKeys(path string) (document.Keys, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read keys: %w", err)
 	}
-	var raw map[string]string
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("keys file %s: want a JSON object of key id to base64 public key: %w", path, err)
-	}
-	if len(raw) == 0 {
-		return nil, fmt.Errorf("keys file %s: no keys", path)
-	}
-	keys := document.Keys{}
-	ids := make([]string, 0, len(raw))
-	for id := range raw {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		pub, err := base64.StdEncoding.DecodeString(raw[id])
-		if err != nil || len(pub) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("keys file %s: key %q is not a base64 Ed25519 public key", path, id)
-		}
-		keys[id] = ed25519.PublicKey(pub)
+	keys, err := document.ParseKeysJSON(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return keys, nil
 }

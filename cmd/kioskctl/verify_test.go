@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"image"
 	"image/png"
 	"os"
@@ -57,11 +55,10 @@ func newFixture(t *testing.T, typ string) fixture {
 
 func writeKeys(t *testing.T, dir, name string, keys document.Keys) string {
 	t.Helper()
-	m := map[string]string{}
-	for id, k := range keys {
-		m[id] = base64.StdEncoding.EncodeToString(k)
+	b, err := document.MarshalKeysJSON(keys)
+	if err != nil {
+		t.Fatal(err)
 	}
-	b, _ := json.Marshal(m)
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, b, 0o600); err != nil {
 		t.Fatal(err)
@@ -117,6 +114,7 @@ func TestVerifyRejects(t *testing.T) {
 	blankPNG := writePNG(t, filepath.Join(fx.dir, "blank.png"), blank)
 	junk := filepath.Join(fx.dir, "junk.txt")
 	os.WriteFile(junk, []byte("hello"), 0o600)
+	otherID := writeKeys(t, fx.dir, "other-id.json", document.Keys{"another-city": other.Keys[documenttest.KeyID]})
 	badKeys := filepath.Join(fx.dir, "bad.json")
 	os.WriteFile(badKeys, []byte(`{"k":"c2hvcnQ="}`), 0o600)
 
@@ -127,6 +125,7 @@ func TestVerifyRejects(t *testing.T) {
 		want string
 	}{
 		{"forged", []string{"-keys", wrongKeys, page}, 1, "FORGED OR ALTERED"},
+		{"unknown issuer", []string{"-keys", otherID, page}, 1, "UNKNOWN ISSUER"},
 		{"unreadable", []string{"-keys", fx.keys, blankPNG}, 1, "UNREADABLE"},
 		{"not an image", []string{"-keys", fx.keys, junk}, 1, "not a PNG, JPEG, PDF or PWG raster"},
 		{"missing file", []string{"-keys", fx.keys, filepath.Join(fx.dir, "nope.png")}, 1, "no such file"},

@@ -43,7 +43,8 @@
 // of byte mode because scanner apps and zbarimg reinterpret byte-mode data as text.
 //
 // VerifyPage finds the codes on a render, scan or photo (gozxing, also at reduced scale) and
-// checks them with keys the verifier holds (never keys from the page).
+// checks them with keys the verifier holds (never keys from the page), read from a keys file
+// (ParseKeysJSON: a JSON object of key id to base64 Ed25519 public key).
 //
 // This package imports no fyne, scard, periph, bbolt or net/http. It uses gozxing (QR),
 // golang.org/x/image (font rasterising), BurntSushi/toml (printed wording) and assets.

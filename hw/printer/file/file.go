@@ -1,5 +1,7 @@
 // Package file is the demo's document printer: it writes each job's pages as PNG files (or one
 // PDF) into a folder, so a demo or a developer sees exactly what a real printer would get.
+// The files hold the certificates' content: it is for demos and development with fictional
+// residents, never for a kiosk in service.
 //
 // It imports only hw/printer, hw/printer/raster and the standard library.
 package file
