@@ -35,6 +35,9 @@ type RenderOptions struct {
 	// AllowMyNumber is the municipality's catalog setting for this certificate type. When false,
 	// a document carrying 個人番号 is refused even if the resident chose it.
 	AllowMyNumber bool
+	// NoContentCode leaves out the content code (see the package doc: it carries the signed
+	// payload, session binding included) and prints the claims code only.
+	NoContentCode bool
 }
 
 // typeFields lists what each certificate type may show. Anything else in an envelope is refused.
@@ -196,6 +199,7 @@ func Render(e Envelope, c Content, opts *RenderOptions) ([]*image.Gray, error) {
 	if err != nil {
 		return nil, err
 	}
+	haveContent = haveContent && !o.NoContentCode
 
 	blocks, err := contentBlocks(g, pt, c)
 	if err != nil {

@@ -185,6 +185,22 @@ func TestEveryPageVerifies(t *testing.T) {
 	}
 }
 
+func TestNoContentCodeOption(t *testing.T) {
+	k := newKey(t)
+	e, c, err := documenttest.Seal(documenttest.Content(document.TypeKazei, false), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := document.Render(e, c, &document.RenderOptions{NoContentCode: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := document.VerifyPage(pages[len(pages)-1], k.Keys)
+	if err != nil || v.Content != nil {
+		t.Fatalf("verify: content %v, err %v; want claims only", v.Content, err)
+	}
+}
+
 // TestForgedPagesRejected: a page whose code is signed by a key the verifier does not trust, and
 // a page from a genuine document with another document's content code pasted on, fail.
 func TestForgedPagesRejected(t *testing.T) {
