@@ -28,6 +28,10 @@ const (
 	OptResidenceCard   = "residence_card"   // 在留カード等の番号 (foreign residents)
 	OptResidenceStatus = "residence_status" // 在留資格・在留期間 (foreign residents)
 	OptMyNumber        = "my_number"        // 個人番号 (only where the municipality allows it)
+
+	// OptWholeHousehold marks a 住民票の写し of the whole household (世帯全員) rather than of
+	// chosen members; the certification sentence differs.
+	OptWholeHousehold = "whole_household"
 )
 
 // Field codes: the items a certificate can certify. Header fields describe the certificate as a
