@@ -127,7 +127,7 @@ func probe(conn probeConn, w io.Writer, pin *jpki.AuthPIN, short, force bool) er
 		if err != nil {
 			return err
 		}
-		if err := verify(a, w, pin, n, force); err != nil {
+		if err := verifyPIN(a, w, pin, n, force); err != nil {
 			return err
 		}
 		pin = nil
@@ -165,7 +165,7 @@ func probe(conn probeConn, w io.Writer, pin *jpki.AuthPIN, short, force bool) er
 	if pin == nil {
 		return nil
 	}
-	if err := verify(a, w, pin, authTries, force); err != nil {
+	if err := verifyPIN(a, w, pin, authTries, force); err != nil {
 		return err
 	}
 	return signChallenge(a, w, cert)
@@ -176,8 +176,8 @@ func isRefNotFound(err error) bool {
 	return errors.As(err, &se) && se.SW == 0x6A88
 }
 
-// verify sends pin unless the PIN is blocked, or has one try left (n) and force is not set.
-func verify(a *jpki.App, w io.Writer, pin *jpki.AuthPIN, n int, force bool) error {
+// verifyPIN sends pin unless the PIN is blocked, or has one try left (n) and force is not set.
+func verifyPIN(a *jpki.App, w io.Writer, pin *jpki.AuthPIN, n int, force bool) error {
 	if n == 0 {
 		pin.Zero()
 		return fmt.Errorf("user-auth PIN is blocked: %w", jpki.ErrBlocked)
