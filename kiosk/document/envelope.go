@@ -59,13 +59,18 @@ type Content struct {
 	Binding          Binding   `json:"binding"`
 }
 
-// Envelope is what the center returns for one certificate: the content exactly as signed, the
-// signature, and the compact claims that go into the page's verification code, signed separately
-// so a page can be checked from its code alone.
+// Envelope is what the center returns for one certificate: the certified content exactly as
+// signed, the session binding, one signature over both, and the compact claims that go into the
+// page's verification code, signed separately so a page can be checked from its code alone.
+//
+// The binding is kept apart from the certified content on purpose: the claims' digest covers
+// the content only, so a page's codes never carry the hash of the resident's card certificate,
+// and two receivers of certificates from one card cannot link them by it.
 type Envelope struct {
 	KeyID         string `json:"key_id"`
-	Payload       []byte `json:"payload"` // canonical JSON of Content; verified as bytes, then parsed
-	Signature     []byte `json:"sig"`
+	Payload       []byte `json:"payload"`     // canonical JSON of Content without its Binding
+	Binding       []byte `json:"binding"`     // canonical JSON of the Binding
+	Signature     []byte `json:"sig"`         // over envelopeMessage(Payload, Binding)
 	CodeClaims    []byte `json:"code_claims"` // MarshalClaims output
 	CodeSignature []byte `json:"code_sig"`
 }
@@ -86,6 +91,11 @@ func Seal(c Content, keyID string, priv ed25519.PrivateKey) (Envelope, error) {
 	if c.Version == 0 {
 		c.Version = 1
 	}
+	binding, err := json.Marshal(c.Binding)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("seal %s: %w", c.IssuanceID, err)
+	}
+	c.Binding = Binding{}
 	payload, err := json.Marshal(c)
 	if err != nil {
 		return Envelope{}, fmt.Errorf("seal %s: %w", c.IssuanceID, err)
@@ -105,10 +115,21 @@ func Seal(c Content, keyID string, priv ed25519.PrivateKey) (Envelope, error) {
 	return Envelope{
 		KeyID:         keyID,
 		Payload:       payload,
-		Signature:     ed25519.Sign(priv, payload),
+		Binding:       binding,
+		Signature:     ed25519.Sign(priv, envelopeMessage(payload, binding)),
 		CodeClaims:    cb,
 		CodeSignature: ed25519.Sign(priv, cb),
 	}, nil
+}
+
+// envelopeMessage is what the envelope signature covers: a label, the payload's length, the
+// payload and the binding, so no byte can move from one to the other.
+func envelopeMessage(payload, binding []byte) []byte {
+	m := make([]byte, 0, 24+len(payload)+len(binding))
+	m = append(m, "CERTKIOSK-ENVELOPE-1"...)
+	m = binary.BigEndian.AppendUint32(m, uint32(len(payload)))
+	m = append(m, payload...)
+	return append(m, binding...)
 }
 
 // Keys maps a municipality key id to its public key. The kiosk ships the municipalities' keys;
@@ -122,7 +143,7 @@ func (e Envelope) Open(keys Keys) (Content, error) {
 	if !ok {
 		return Content{}, fmt.Errorf("%w: %q", ErrUnknownKey, e.KeyID)
 	}
-	if len(e.Signature) != ed25519.SignatureSize || !ed25519.Verify(pub, e.Payload, e.Signature) {
+	if len(e.Signature) != ed25519.SignatureSize || !ed25519.Verify(pub, envelopeMessage(e.Payload, e.Binding), e.Signature) {
 		return Content{}, ErrBadSignature
 	}
 	if len(e.CodeSignature) != ed25519.SignatureSize || !ed25519.Verify(pub, e.CodeClaims, e.CodeSignature) {
@@ -137,6 +158,14 @@ func (e Envelope) Open(keys Keys) (Content, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return Content{}, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
+	}
+	if len(c.Binding.SessionID) > 0 || len(c.Binding.Nonce) > 0 || len(c.Binding.UserAuthCertSHA256) > 0 {
+		return Content{}, fmt.Errorf("%w: binding inside the certified content", ErrMalformed)
+	}
+	bdec := json.NewDecoder(bytes.NewReader(e.Binding))
+	bdec.DisallowUnknownFields()
+	if err := bdec.Decode(&c.Binding); err != nil {
+		return Content{}, fmt.Errorf("%w: binding: %v", ErrMalformed, err)
 	}
 	sum := sha256.Sum256(e.Payload)
 	if cl.ContentSHA256 != sum || cl.IssuanceID != c.IssuanceID || cl.Type != c.Type ||
