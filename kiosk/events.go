@@ -10,27 +10,27 @@ type Event interface{ isEvent() }
 type Button int
 
 const (
-	BtnStart    Button = iota + 1 // attract screen: begin
-	BtnLanguage                   // Arg: language code
-	BtnAgree                      // terms
-	BtnDecline                    // terms
-	BtnService                    // Arg: Service.String()
-	BtnCancel                     // end the session from any interactive screen
-	BtnBack                       // one screen back
-	BtnNext                       // go on from a choice screen
-	BtnProceed                    // last try: enter the PIN anyway
-	BtnContinue                   // timeout warning: I am still here
-	BtnChooseType                 // Arg: certificate type code
-	BtnToggleOption               // Arg: option code
-	BtnToggleMember               // Arg: member id
-	BtnMore                       // one copy more
-	BtnLess                       // one copy less
-	BtnConfirm                    // confirm the fee, or the 戸籍 registration
-	BtnIssue                      // menu: issue a certificate
-	BtnKoseki                     // menu: 戸籍 use registration
-	BtnReceipt                    // receipt: print one
-	BtnNoReceipt                  // receipt: no thanks
-	BtnDone                       // took the certificates / acknowledged an outcome
+	BtnStart        Button = iota + 1 // attract screen: begin
+	BtnLanguage                       // Arg: language code
+	BtnAgree                          // terms
+	BtnDecline                        // terms
+	BtnService                        // Arg: Service.String()
+	BtnCancel                         // end the session from any interactive screen
+	BtnBack                           // one screen back
+	BtnNext                           // go on from a choice screen
+	BtnProceed                        // last try: enter the PIN anyway
+	BtnContinue                       // timeout warning: I am still here
+	BtnChooseType                     // Arg: certificate type code
+	BtnToggleOption                   // Arg: option code
+	BtnToggleMember                   // Arg: member id
+	BtnMore                           // one copy more
+	BtnLess                           // one copy less
+	BtnConfirm                        // confirm the fee, or the 戸籍 registration
+	BtnIssue                          // menu: issue a certificate
+	BtnKoseki                         // menu: 戸籍 use registration
+	BtnReceipt                        // receipt: print one
+	BtnNoReceipt                      // receipt: no thanks
+	BtnDone                           // took the certificates / acknowledged an outcome
 )
 
 var buttonNames = map[Button]string{

@@ -99,11 +99,11 @@ func (r *Runner) Run(ctx context.Context) error {
 		case e := <-r.events:
 			var effs []Effect
 			r.state, effs = Step(r.state, e)
-			if r.observe != nil {
-				r.observe(e, r.state, effs)
-			}
 			for _, f := range effs {
 				r.perform(f)
+			}
+			if r.observe != nil {
+				r.observe(e, r.state, effs)
 			}
 		}
 	}
