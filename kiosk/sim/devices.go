@@ -128,12 +128,13 @@ func (c *Cashbox) Stop() error {
 	return nil
 }
 
-// Insert is a resident putting money in: the event the real unit would send.
+// Insert is a resident putting money in: the event the real unit would send. Coins go to the
+// payout float; bills (1,000 yen and up) go to the stacker and cannot be paid out again.
 func (c *Cashbox) Insert(yen int) kiosk.MoneyIn {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.Taken += yen
-	if c.Float >= 0 {
+	if c.Float >= 0 && yen < 1000 {
 		c.Float += yen
 	}
 	return kiosk.MoneyIn{Yen: yen}
