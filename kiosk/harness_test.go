@@ -159,7 +159,7 @@ func (h *harness) login() kiosk.State {
 }
 
 // noPersonalData fails when anything in v (walked by reflection) holds one of the needles.
-func noPersonalData(t *testing.T, what string, v any, needles ...string) {
+func noPersonalData(t testing.TB, what string, v any, needles ...string) {
 	t.Helper()
 	var walk func(path string, x reflect.Value)
 	walk = func(path string, x reflect.Value) {
