@@ -237,7 +237,7 @@ func (c *Center) Issue(ctx context.Context, req kiosk.IssueRequest) (kiosk.Issua
 			IssuanceID: iss.ID, Type: req.Type, MunicipalityCode: s.res.Municipality.Code,
 			MunicipalityName: s.res.Municipality.Name, AsOf: c.now(), IssuedAt: c.now(),
 			CopyIndex: n, Copies: req.Copies, Options: req.Options,
-			Header: []document.Field{{Code: document.FieldAddress, Value: s.res.Address}},
+			Header:  []document.Field{{Code: document.FieldAddress, Value: s.res.Address}},
 			Persons: []document.Person{{Fields: []document.Field{{Code: document.FieldName, Value: s.res.Name}}}},
 			Binding: bind,
 		}, keyID, key)
