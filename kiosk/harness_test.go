@@ -27,6 +27,7 @@ type harness struct {
 	signal chan struct{}
 	stop   context.CancelFunc
 	done   chan error
+	kind   string // what the test is doing, for failure messages
 }
 
 func newHarness(t *testing.T, setup func(k *sim.Kit)) *harness {
@@ -97,15 +98,16 @@ func (h *harness) wait(sc kiosk.Screen) kiosk.State {
 				return s
 			}
 		}
-		last := kiosk.Idle
+		last := ""
 		if len(h.states) > 0 {
-			last = h.states[len(h.states)-1].Screen
+			l := h.states[len(h.states)-1]
+			last = l.Screen.String() + " " + l.Outcome.Key + " " + l.Message
 		}
 		h.mu.Unlock()
 		select {
 		case <-h.signal:
 		case <-deadline:
-			h.t.Fatalf("no %s screen within 5s; last screen %s", sc, last)
+			h.t.Fatalf("%sno %s screen within 5s; last screen %s", h.kind, sc, last)
 		}
 	}
 }
@@ -149,6 +151,7 @@ func (h *harness) login() kiosk.State {
 	h.tap(kiosk.BtnAgree)
 	h.tap(kiosk.BtnService, kiosk.ServiceCertificates.String())
 	h.wait(kiosk.PlaceCard)
+	h.k.Card.Place()
 	h.send(kiosk.CardPlaced{})
 	h.wait(kiosk.EnterPIN)
 	h.keys(sim.DemoAuthPIN + "\n")

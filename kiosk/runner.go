@@ -69,6 +69,11 @@ func (r *Runner) Observe(f func(e Event, s State, effs []Effect)) { r.observe = 
 // key). It waits while the queue is full and returns false once the runner has stopped.
 func (r *Runner) Send(e Event) bool {
 	select {
+	case <-r.done:
+		return false
+	default:
+	}
+	select {
 	case r.events <- e:
 		return true
 	case <-r.done:
@@ -80,6 +85,10 @@ func (r *Runner) Send(e Event) bool {
 func (r *Runner) Run(ctx context.Context) error {
 	r.runCtx = ctx
 	defer func() {
+		// A PIN being typed when the kiosk stops does not outlive it.
+		r.state.Tx.PIN.Zero()
+		r.state.Tx.NewPIN.Zero()
+		r.state.Tx.Again.Zero()
 		close(r.done)
 		if r.timer != nil {
 			r.timer.Stop()

@@ -711,3 +711,53 @@ func TestScenarioMaintenanceDuringPayment(t *testing.T) {
 	h.send(kiosk.TechnicianKey{On: false})
 	h.wait(kiosk.Idle)
 }
+
+func TestScenarioRenewalNotices(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		notAfter time.Time
+		key      string
+		date     func(c kiosk.CertInfo) time.Time
+	}{
+		{"renewal open", t0.AddDate(0, 2, 0), kiosk.NoticeRenewalOpen, func(c kiosk.CertInfo) time.Time { return c.NotAfter }},
+		{"renewal soon", t0.AddDate(0, 5, 0), kiosk.NoticeRenewalFrom, func(c kiosk.CertInfo) time.Time { return c.RenewFrom }},
+		{"far off", t0.AddDate(3, 0, 0), "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, func(k *sim.Kit) {
+				c := sim.MakeCert("demo-1/auth", tc.notAfter)
+				k.Card.AuthCert.NotAfter, k.Card.AuthCert.RenewFrom = c.NotAfter, c.RenewFrom
+			})
+			v := h.login().View()
+			if tc.key == "" {
+				if len(v.Notices) != 0 {
+					t.Fatalf("notices %+v", v.Notices)
+				}
+				return
+			}
+			if len(v.Notices) != 1 || v.Notices[0].Key != tc.key || !v.Notices[0].Date.Equal(tc.date(*h.k.Card.AuthCert)) {
+				t.Fatalf("notices %+v", v.Notices)
+			}
+		})
+	}
+}
+
+func TestRunnerStopsWithCallsInFlight(t *testing.T) {
+	h := newHarness(t, func(k *sim.Kit) { k.Card.Hang(true) })
+	reachPlace(h)
+	h.send(kiosk.CardPlaced{})
+	h.wait(kiosk.ReadingCard)
+	h.stop()
+	select {
+	case err := <-h.done:
+		if err == nil {
+			t.Fatal("Run returned nil after cancel")
+		}
+		h.done <- err // for the cleanup
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return while a card call hung")
+	}
+	if h.r.Send(kiosk.Tap{Button: kiosk.BtnCancel}) {
+		t.Error("Send accepted an event after the runner stopped")
+	}
+}
