@@ -10,10 +10,24 @@ import (
 // PINBuffer): do not reuse s after the call.
 func Step(s State, e Event) (State, []Effect) {
 	m := &machine{s: s}
+	gen := s.TimerGen
 	if m.step(e) {
+		// The resident doing something on a screen that waits for them restarts its clock.
+		if activity(e) && m.s.TimerGen == gen && m.s.Screen.timer() == inactivity {
+			m.restartTimer()
+		}
 		m.emit(Render{View: m.s.View()})
 	}
 	return m.s, m.out
+}
+
+// activity reports whether e is the resident acting.
+func activity(e Event) bool {
+	switch e.(type) {
+	case Tap, Key, MoneyIn:
+		return true
+	}
+	return false
 }
 
 type machine struct {

@@ -181,7 +181,8 @@ func (r *Runner) perform(f Effect) {
 			// has looked. The journal says which record.
 			if p.Journal != nil {
 				_ = p.Journal.Append(JournalEntry{Severity: Alarm, Code: "outbox_append_failed",
-					Txn: f.Record.Txn, Detail: fmt.Sprintf("%s %s: %v", f.Record.Kind, f.Record.Key, err)})
+					Txn: f.Record.Txn, Detail: fmt.Sprintf("%s %s issuance %s amount %d: %v",
+						f.Record.Kind, f.Record.Key, f.Record.IssuanceID, f.Record.Amount, err)})
 			}
 			r.background(func(context.Context) { r.post(ServiceChanged{Flag: FlagOutboxFull, On: true}) })
 		}

@@ -331,3 +331,21 @@ func TestPINRules(t *testing.T) {
 		t.Error("lower case not upper-cased")
 	}
 }
+
+func TestActivityRestartsInactivityTimer(t *testing.T) {
+	s := idle()
+	s.Txn, s.Tx.ID, s.Tx.Service = 1, "k-b-1", ServiceCertificates
+	s.Screen, s.Tx.PIN, s.TimerGen = EnterPIN, new(PINBuffer), 4
+	s2, effs := Step(s, Key{Key: '1'})
+	st := effectsOf[StartTimer](effs)
+	if len(st) != 1 || st[0].Gen != 5 || st[0].After != s.Config.Inactivity || s2.TimerGen != 5 {
+		t.Fatalf("timer effects %v gen %d", st, s2.TimerGen)
+	}
+	// A key the screen refuses is not taken as activity either way, but a coin on Pay is.
+	p := idle()
+	p.Txn, p.Tx.ID, p.Screen, p.TimerGen, p.Ledger.Due = 1, "k-b-1", Pay, 9, 500
+	p2, effs := Step(p, MoneyIn{Yen: 100})
+	if st := effectsOf[StartTimer](effs); len(st) != 1 || p2.TimerGen != 10 {
+		t.Fatalf("coin did not restart the payment timer: %v", st)
+	}
+}
