@@ -2,6 +2,7 @@ package kiosk_test
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"strings"
 	"sync"
@@ -112,22 +113,50 @@ func (h *harness) wait(sc kiosk.Screen) kiosk.State {
 	}
 }
 
-// settle waits until the machine has been quiet for a moment and returns its last state.
+// barrier is a timer event that is never current: the machine drops it, and the Runner
+// observes it after every event sent before it.
+var barrier = kiosk.TimerFired{Gen: math.MaxUint64}
+
+// settle returns the state once every event sent so far has been processed. Answers of ports
+// still in flight may come later: wait for a screen to wait for those.
 func (h *harness) settle() kiosk.State {
 	h.t.Helper()
+	h.mu.Lock()
+	from := len(h.events)
+	h.mu.Unlock()
+	h.send(barrier)
+	deadline := time.After(5 * time.Second)
 	for {
+		h.mu.Lock()
+		for i := from; i < len(h.events); i++ {
+			if h.events[i] == kiosk.Event(barrier) {
+				s := h.states[i]
+				h.seen = i + 1
+				h.mu.Unlock()
+				return s
+			}
+		}
+		h.mu.Unlock()
 		select {
 		case <-h.signal:
-		case <-time.After(50 * time.Millisecond):
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			h.seen = len(h.states)
-			if len(h.states) == 0 {
-				return kiosk.State{}
-			}
-			return h.states[len(h.states)-1]
+		case <-deadline:
+			h.t.Fatalf("%sthe machine did not take an event within 5s", h.kind)
 		}
 	}
+}
+
+// current returns the last state if it is on screen sc, or waits for sc.
+func (h *harness) current(sc kiosk.Screen) kiosk.State {
+	h.t.Helper()
+	h.mu.Lock()
+	if n := len(h.states); n > 0 && h.states[n-1].Screen == sc {
+		s := h.states[n-1]
+		h.seen = n
+		h.mu.Unlock()
+		return s
+	}
+	h.mu.Unlock()
+	return h.wait(sc)
 }
 
 func (h *harness) screens() []kiosk.Screen {

@@ -17,7 +17,7 @@ func (h *harness) forget() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.states = append([]kiosk.State(nil), h.states[h.seen:]...)
-	h.events = nil
+	h.events = append([]kiosk.Event(nil), h.events[h.seen:]...)
 	h.seen = 0
 }
 
