@@ -83,6 +83,29 @@ func BenchmarkStepIssuance(b *testing.B) {
 	}
 }
 
+// BenchmarkStepOnlyIssuance replays the events of one login and issuance into Step alone: the
+// machine's own time, without any port.
+func BenchmarkStepOnlyIssuance(b *testing.B) {
+	w := newWorld(b, 1)
+	w.rng = nil
+	start := w.s
+	w.tracing = true
+	benchLogin(b, w)
+	benchIssue(b, w)
+	events := w.trace
+	b.ResetTimer()
+	for b.Loop() {
+		s := start
+		for _, e := range events {
+			s, _ = kiosk.Step(s, e)
+		}
+		if s.Screen != kiosk.Idle || s.Ledger.Spent != 200 {
+			b.Fatalf("replay ended on %s, spent %d", s.Screen, s.Ledger.Spent)
+		}
+	}
+	b.ReportMetric(float64(len(events)), "events/op")
+}
+
 // BenchmarkRunnerIssuance is a whole session through the Runner's goroutine and the simulated
 // ports, on a fake clock.
 func BenchmarkRunnerIssuance(b *testing.B) {
@@ -90,7 +113,9 @@ func BenchmarkRunnerIssuance(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r, err := kiosk.NewRunner(kiosk.DefaultConfig(), k.Ports())
+	p := k.Ports()
+	p.Display, p.Speaker = nopScreen{}, nopScreen{}
+	r, err := kiosk.NewRunner(kiosk.DefaultConfig(), p)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -108,7 +133,6 @@ func BenchmarkRunnerIssuance(b *testing.B) {
 		}
 	}
 	for b.Loop() {
-		k.Screen.Views, k.Screen.Cues = nil, nil
 		for _, e := range []kiosk.Event{kiosk.Tap{Button: kiosk.BtnStart}, kiosk.Tap{Button: kiosk.BtnLanguage, Arg: "ja"},
 			kiosk.Tap{Button: kiosk.BtnAgree}, kiosk.Tap{Button: kiosk.BtnService, Arg: "certificates"}} {
 			r.Send(e)
@@ -134,3 +158,8 @@ func BenchmarkRunnerIssuance(b *testing.B) {
 		await(kiosk.Idle)
 	}
 }
+
+type nopScreen struct{}
+
+func (nopScreen) Render(kiosk.View) {}
+func (nopScreen) Cue(string)        {}

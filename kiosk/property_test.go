@@ -37,6 +37,8 @@ type world struct {
 	newPIN  string
 	in, out int
 	keySet  map[string]bool
+	trace   []kiosk.Event // every event stepped, when tracing
+	tracing bool
 	stats   struct{ steps, sessions, prints, timeouts, refusals, owed int }
 }
 
@@ -80,6 +82,9 @@ func (w *world) personal() []string {
 func (w *world) step(e kiosk.Event) {
 	w.t.Helper()
 	before := w.s
+	if w.tracing {
+		w.trace = append(w.trace, e)
+	}
 	s, effs := kiosk.Step(w.s, e)
 	w.s = s
 	w.stats.steps++

@@ -247,7 +247,7 @@ type View struct {
 	Copies       int
 	Fee          int // total
 	Due          int
-	Paid         int
+	Paid         int // money put in during this transaction
 	Printed      int
 	Notices      []OutcomeInfo
 	Reservation  *Reservation
@@ -262,7 +262,7 @@ func (s State) View() View {
 		Screen: s.Screen, Language: s.Language, Message: s.Message, Outcome: s.Outcome,
 		Service: t.Service, Token: t.Token, TriesLeft: t.Tries, Rules: t.Rules,
 		Options: t.Options, Chosen: t.Members, Copies: t.Copies, Due: s.Ledger.Due,
-		Paid: s.Ledger.In - s.Ledger.Refunded - s.Ledger.Owed, Printed: t.Printed, Notices: t.Notices,
+		Paid: s.Ledger.In, Printed: t.Printed, Notices: t.Notices,
 		Prev: s.Prev, Flags: s.Flags,
 	}
 	switch s.Screen {
