@@ -48,6 +48,7 @@ func (m *machine) step(e Event) bool {
 			return true
 		}
 	}
+	ev := e
 	switch e := e.(type) {
 	case MoneyIn:
 		m.moneyIn(e.Yen)
@@ -114,7 +115,20 @@ func (m *machine) step(e Event) bool {
 			return false
 		}
 		s.Await = Req{}
+		if !m.flow(ev) {
+			// The awaited answer is of a kind this screen cannot take: a port adapter bug. The
+			// transaction cannot go on safely.
+			m.journal(Alarm, "unexpected_answer", fmt.Sprintf("%T on %s", e, s.Screen))
+			m.abort(OutcomeInfo{Key: OutcomeCardError, Next: NextAskStaff}, "unexpected_answer", Outcome)
+		}
+		return true
 	}
+	return m.flow(e)
+}
+
+// flow hands e to the flow of the current screen.
+func (m *machine) flow(e Event) bool {
+	s := &m.s
 	switch s.Screen {
 	case Idle, ChooseLanguage, Terms, ChooseService, PlaceCard, ReadingCard, EnterPIN, ConfirmLastTry,
 		Verifying, LoggingIn, TakeCardBack:
@@ -138,7 +152,7 @@ func resumes(e Event) bool {
 	switch e := e.(type) {
 	case Tap:
 		return e.Button != BtnCancel
-	case Key, MoneyIn, CardRemoved:
+	case Key, MoneyIn, CardPlaced, CardRemoved:
 		return true
 	}
 	return false

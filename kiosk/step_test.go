@@ -349,3 +349,24 @@ func TestActivityRestartsInactivityTimer(t *testing.T) {
 		t.Fatalf("coin did not restart the payment timer: %v", st)
 	}
 }
+
+func TestUnexpectedAnswerAborts(t *testing.T) {
+	s := idle()
+	s.Txn, s.Tx.ID, s.Tx.Service, s.Screen = 3, "k-b-3", ServiceCertificates, ReadingCard
+	s.Await = Req{Txn: 3, Seq: 4}
+	s2, effs := Step(s, PrintDone{Req: s.Await})
+	j := effectsOf[Journal](effs)
+	if s2.Screen != Outcome || s2.Tx.ID != "" || len(j) == 0 || j[0].Entry.Code != "unexpected_answer" {
+		t.Fatalf("screen %s journal %v", s2.Screen, j)
+	}
+}
+
+func TestCardPlacedUnderWarningResumes(t *testing.T) {
+	s := idle()
+	s.Txn, s.Tx.ID, s.Tx.Service = 3, "k-b-3", ServiceCertificates
+	s.Screen, s.Prev = TimeoutWarning, PlaceCard
+	s2, effs := Step(s, CardPlaced{})
+	if s2.Screen != ReadingCard || len(effectsOf[ReadCard](effs)) != 1 {
+		t.Fatalf("screen %s effects %v", s2.Screen, effs)
+	}
+}
