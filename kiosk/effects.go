@@ -174,7 +174,6 @@ const (
 	RecordRefundOwed      RecordKind = "refund_owed"      // money the cashbox could not return
 	RecordBindingMismatch RecordKind = "binding_mismatch" // a document that failed verification: report
 	RecordPINReset        RecordKind = "pin_reset_result"
-	RecordKoseki          RecordKind = "koseki_registration"
 )
 
 // Record is one outbox record: what must reach the center even when it is down. Never personal

@@ -20,7 +20,8 @@ type Card interface {
 	Verify(ctx context.Context, pin PINKind, value []byte) (VerifyResult, error)
 	// ReadCert reads the certificate of kind after its PIN was verified.
 	ReadCert(ctx context.Context, cert PINKind) (CertInfo, error)
-	// Sign signs the center's login challenge with the key of key.
+	// Sign signs the center's login challenge with the key of key. The adapter builds the bytes
+	// the center checks (kiosk/center LoginMessage(nonce, kiosk id), SHA-256, DigestInfo).
 	Sign(ctx context.Context, key PINKind, ch Challenge) ([]byte, error)
 	// ResetChallenge gets a fresh challenge for a PIN reset command (kiosk/jpki/pinreset).
 	ResetChallenge(ctx context.Context) ([]byte, error)
