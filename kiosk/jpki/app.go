@@ -23,6 +23,7 @@ const (
 	sfiSignatureCert   = 0x01
 	sfiSignatureCACert = 0x02
 	sfiToken           = 0x06
+	sfiContents        = 0x08
 	sfiUserAuthCert    = 0x0A
 	sfiUserAuthCACert  = 0x0B
 )
@@ -383,4 +384,21 @@ func (a *App) ChangePIN(old, next PIN) error {
 		return err
 	}
 	return statusErr(op, r.sw, next.Ref())
+}
+
+// Contents reads EF 0008, which says which certificates the token holds (a child's card has no
+// signature certificate).
+func (a *App) Contents() (userAuth, signature bool, err error) {
+	op := "read certificate list"
+	r, err := a.transmit(op, []byte{0x00, 0xB0, 0x80 | sfiContents, 0x00, 0x03})
+	if err != nil {
+		return false, false, err
+	}
+	if err := statusErr(op, r.sw, 0); err != nil {
+		return false, false, err
+	}
+	if len(r.data) != 3 {
+		return false, false, fmt.Errorf("%s: %w: %d bytes, want 3", op, ErrMalformed, len(r.data))
+	}
+	return r.data[1] != 0, r.data[0] != 0, nil
 }

@@ -553,3 +553,23 @@ func BenchmarkLogin(b *testing.B) {
 		})
 	}
 }
+
+func TestContents(t *testing.T) {
+	_, tr := newCard(t, jpkisim.TokenCard, nil)
+	auth, sig, err := open(t, tr, nil).Contents()
+	if err != nil || !auth || !sig {
+		t.Fatalf("Contents = %v %v %v", auth, sig, err)
+	}
+	p, err := jpkisim.GenerateProfile(jpkisim.GenOpts{NoSigCert: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := jpkisim.New(p, nil)
+	a := open(t, jpkisim.NewTransport(c), nil)
+	if auth, sig, err := a.Contents(); err != nil || !auth || sig {
+		t.Fatalf("child's card: Contents = %v %v %v", auth, sig, err)
+	}
+	if _, err := a.Tries(jpki.SignaturePINRef); err == nil {
+		t.Fatal("child's card answered tries for a signature PIN it does not have")
+	}
+}
