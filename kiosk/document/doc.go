@@ -42,12 +42,11 @@
 // the claims code only; verify then says the content is not in the code. Base45 is used instead
 // of byte mode because scanner apps and zbarimg reinterpret byte-mode data as text.
 //
-// Because the claims digest covers the payload exactly as signed, the content code carries the
-// session binding too: session id, challenge nonce and the SHA-256 of the resident's user-auth
-// certificate. The last is a stable pseudonym of the card's certificate, so two certificates
-// handed to the same receiver can be linked. RenderOptions.NoContentCode prints the claims code
-// only; the lasting fix is for the claims digest to cover the content without the binding (a
-// change to the envelope contract, proposed, not made).
+// The claims digest covers the certified content only; the session binding (session id,
+// challenge nonce, SHA-256 of the resident's user-auth certificate) is signed beside it in the
+// envelope and never printed, so a page's codes carry no stable pseudonym of the card and two
+// certificates handed to one receiver cannot be linked by them. RenderOptions.NoContentCode
+// still prints the claims code alone, for municipalities that want nothing but the claims.
 //
 // VerifyPage finds the codes on a render, scan or photo (gozxing, also at reduced scale) and
 // checks them with keys the verifier holds (never keys from the page), read from a keys file

@@ -35,8 +35,8 @@ type RenderOptions struct {
 	// AllowMyNumber is the municipality's catalog setting for this certificate type. When false,
 	// a document carrying 個人番号 is refused even if the resident chose it.
 	AllowMyNumber bool
-	// NoContentCode leaves out the content code (see the package doc: it carries the signed
-	// payload, session binding included) and prints the claims code only.
+	// NoContentCode leaves out the content code (the compressed certified content) and prints
+	// the claims code only.
 	NoContentCode bool
 }
 
