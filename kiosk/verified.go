@@ -73,3 +73,10 @@ func verifyDocument(v Verifier, env Envelope, b Binding) (VerifiedDocument, erro
 	copy(got.CertSHA256[:], c.Binding.UserAuthCertSHA256)
 	return VerifiedDocument{ok: true, binding: got, content: c, envelope: env}, nil
 }
+
+// VerifyDocument is verifyDocument for the parts outside the machine that need a verified
+// document of their own (the printer adapter's tests, a technician's test page): the same
+// checks, so it cannot make a VerifiedDocument out of an unchecked or foreign envelope.
+func VerifyDocument(v Verifier, env Envelope, b Binding) (VerifiedDocument, error) {
+	return verifyDocument(v, env, b)
+}
