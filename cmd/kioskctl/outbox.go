@@ -22,7 +22,7 @@ const defaultOutboxDB = "/var/lib/certkiosk/outbox.db"
 func init() {
 	register(command{
 		name:    "outbox",
-		summary: "offline outbox: status | drain | dump | move-aside",
+		summary: "offline outbox: status | drain | dump | requeue | move-aside",
 		run:     runOutbox,
 	})
 }
@@ -33,6 +33,7 @@ func outboxUsage(w io.Writer) {
   status      depth, age of the oldest record, dead letters, last delivery error
   dump        every pending record and dead letter as JSON lines (no personal data is stored)
   drain       deliver pending records now: -center URL [-cert FILE -key FILE -ca FILE]
+  requeue     move dead letters back to the queue once the refusal is settled with the center
   move-aside  rename a corrupt outbox file to FILE.corrupt-TIME (refuses a good or locked file)
 
 Default -db: `+defaultOutboxDB+`
@@ -75,6 +76,21 @@ func runOutbox(args []string, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 		return outboxDrain(*db, *center, *cert, *key, *ca, *timeout, stdout)
+	case "requeue":
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		ob, err := outbox.Open(*db, &outbox.Options{MustExist: true})
+		if err != nil {
+			return err
+		}
+		defer ob.Close()
+		n, err := ob.RequeueDead()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "requeued %d dead letter(s)\n", n)
+		return nil
 	case "move-aside":
 		if err := fs.Parse(args); err != nil {
 			return err

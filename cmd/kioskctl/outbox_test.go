@@ -268,6 +268,14 @@ func TestOutboxDrainOverMutualTLS(t *testing.T) {
 	if rc != 0 || !strings.Contains(out, "dead letters:    1") || !strings.Contains(out, "already_voided") {
 		t.Errorf("status after drain: %q", out)
 	}
+	rc, out, _ = kioskctl("outbox", "requeue", "-db", path)
+	if rc != 0 || !strings.Contains(out, "requeued 1") {
+		t.Errorf("requeue: %d %q", rc, out)
+	}
+	rc, out, _ = kioskctl("outbox", "status", "-db", path)
+	if rc != 0 || !strings.Contains(out, "pending:         1") || !strings.Contains(out, "dead letters:    0") {
+		t.Errorf("status after requeue: %q", out)
+	}
 	if rc, _, errs := kioskctl("outbox", "drain", "-db", path, "-center", srv.URL, "-cert", filepath.Join(pki, "kiosk.pem")); rc != 1 || !strings.Contains(errs, "-key") {
 		t.Errorf("drain with -cert but no -key: rc %d %q", rc, errs)
 	}

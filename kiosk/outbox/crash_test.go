@@ -156,11 +156,21 @@ func TestCrashSIGKILLLosesNothing(t *testing.T) {
 	if totalAppends == 0 {
 		t.Fatal("no child ever completed an Append: the test proved nothing")
 	}
+	// The independent check design.md asks for: bbolt's own command line on the crashed file.
+	t.Run("bbolt check", func(t *testing.T) {
+		bbolt := testenv.LookPath(t, "bbolt")[0]
+		out, err := exec.Command(bbolt, "check", path).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "OK") {
+			t.Fatalf("bbolt check %s: %v\n%s", path, err, out)
+		}
+	})
 }
 
 func checkAfterCrash(t *testing.T, round int, path string, appended, acked, refused map[string]bool, journalSeen uint64) {
 	t.Helper()
-	ob, err := outbox.Open(path, &outbox.Options{ReadOnly: true})
+	// Reopen as the restarted kiosk would (writable: a file killed right after creation gets
+	// its buckets now).
+	ob, err := outbox.Open(path, &outbox.Options{Capacity: 1 << 20})
 	if err != nil {
 		t.Fatalf("round %d: reopen after SIGKILL: %v", round, err)
 	}

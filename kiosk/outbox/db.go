@@ -91,6 +91,8 @@ type Outbox struct {
 	reserved int           // slots held by live Reservations
 	held     int           // pending + dead, kept in step with the buckets
 	wake     chan struct{} // signalled after each Append
+	closed   chan struct{} // closed by Close, to stop Run
+	closeMu  sync.Once
 	journal  *Journal
 }
 
@@ -130,7 +132,7 @@ func Open(path string, opts *Options) (*Outbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open outbox %s: %w", path, classify(err))
 	}
-	ob := &Outbox{db: db, path: path, capacity: o.Capacity, now: o.Now, readOnly: o.ReadOnly, wake: make(chan struct{}, 1)}
+	ob := &Outbox{db: db, path: path, capacity: o.Capacity, now: o.Now, readOnly: o.ReadOnly, wake: make(chan struct{}, 1), closed: make(chan struct{})}
 	if err := ob.init(!o.SkipCheck); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open outbox %s: %w", path, err)
@@ -199,6 +201,11 @@ func (ob *Outbox) init(check bool) (err error) {
 	return ob.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
+			if k, _ := tx.Cursor().First(); k == nil {
+				// bbolt initialised the file but the outbox's buckets were never committed
+				// (a crash right after creation); the next writable Open creates them.
+				return fmt.Errorf("%w: the file was created but never initialised as an outbox", ErrNotExist)
+			}
 			return fmt.Errorf("%w: no outbox metadata (not an outbox file?)", ErrCorrupt)
 		}
 		if v := meta.Get(metaFormat); string(v) != formatVersion {
@@ -239,6 +246,7 @@ func (ob *Outbox) Path() string { return ob.path }
 
 // Close releases the file and its lock. Appends that returned nil are already durable.
 func (ob *Outbox) Close() error {
+	ob.closeMu.Do(func() { close(ob.closed) })
 	if err := ob.db.Close(); err != nil {
 		return fmt.Errorf("close outbox %s: %w", ob.path, err)
 	}

@@ -223,3 +223,57 @@ func parseTime(b []byte) time.Time {
 	}
 	return t
 }
+
+// RequeueDead moves every dead letter back to the end of the pending queue (after a
+// technician has settled the refusal with the center) and journals it as maintenance. It
+// returns how many records were moved. Nothing is deleted.
+func (ob *Outbox) RequeueDead() (int, error) {
+	if ob.readOnly {
+		return 0, fmt.Errorf("requeue dead letters: outbox opened read-only")
+	}
+	n := 0
+	err := ob.db.Update(func(tx *bolt.Tx) error {
+		dead, pend := tx.Bucket(bucketDead), tx.Bucket(bucketPending)
+		var keys [][]byte
+		err := dead.ForEach(func(k, v []byte) error {
+			var d DeadLetter
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("%w: dead letter %x: %v", ErrCorrupt, k, err)
+			}
+			val, err := json.Marshal(d.Record)
+			if err != nil {
+				return err
+			}
+			seq, err := pend.NextSequence()
+			if err != nil {
+				return err
+			}
+			keys = append(keys, append([]byte(nil), k...))
+			return pend.Put(seqKey(seq), val)
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := dead.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(keys)
+		if n == 0 {
+			return nil
+		}
+		_, err = appendEntry(tx, EntryMaintenance, Payload{Code: "requeue_dead_letters", Count: n}, nil, ob.now())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("requeue dead letters: %w", classify(err))
+	}
+	if n > 0 {
+		select {
+		case ob.wake <- struct{}{}:
+		default:
+		}
+	}
+	return n, nil
+}

@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -333,5 +334,101 @@ func TestMoveAsideRefusesGoodOrLockedFile(t *testing.T) {
 	ob = open(t, path, nil)
 	if keys := pendingKeys(t, ob); len(keys) != 1 {
 		t.Errorf("good outbox lost its record: %v", keys)
+	}
+}
+
+func TestClosedOutboxSaysSo(t *testing.T) {
+	ob, err := outbox.Open(filepath.Join(t.TempDir(), "o.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob.Close()
+	if err := ob.Append(rec(1)); !errors.Is(err, outbox.ErrClosed) {
+		t.Errorf("Append after Close err = %v, want ErrClosed", err)
+	}
+	if _, err := ob.Stats(); err == nil {
+		t.Error("Stats after Close succeeded")
+	}
+	if h := ob.Headroom(); h != outbox.DefaultCapacity {
+		t.Errorf("failed Append leaked a slot: headroom %d", h)
+	}
+}
+
+type refuseAll struct{}
+
+func (refuseAll) Deliver(context.Context, outbox.Record) error { return permanentErr{} }
+
+type permanentErr struct{}
+
+func (permanentErr) Error() string   { return "refused: unknown_issuance" }
+func (permanentErr) Permanent() bool { return true }
+
+type collect struct{ keys []string }
+
+func (c *collect) Deliver(_ context.Context, r outbox.Record) error {
+	c.keys = append(c.keys, string(r.Key))
+	return nil
+}
+
+func TestDeadLettersCountAgainstCapacityAndRequeue(t *testing.T) {
+	ob := open(t, filepath.Join(t.TempDir(), "o.db"), &outbox.Options{Capacity: 3})
+	for i := range 3 {
+		if err := ob.Append(rec(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := ob.Drain(context.Background(), refuseAll{}, outbox.SendOptions{})
+	if err != nil || res.Dead != 3 || res.Delivered != 0 {
+		t.Fatalf("Drain = %+v, %v", res, err)
+	}
+	if err := ob.Append(rec(3)); !errors.Is(err, outbox.ErrFull) {
+		t.Errorf("Append with 3 dead letters in a 3-record outbox: %v, want ErrFull", err)
+	}
+	st, _ := ob.Stats()
+	if st.Dead != 3 || st.Pending != 0 || !strings.Contains(st.LastError, "unknown_issuance") {
+		t.Errorf("stats = %+v", st)
+	}
+	n, err := ob.RequeueDead()
+	if err != nil || n != 3 {
+		t.Fatalf("RequeueDead = %d, %v", n, err)
+	}
+	c := &collect{}
+	if res, err := ob.Drain(context.Background(), c, outbox.SendOptions{}); err != nil || res.Delivered != 3 {
+		t.Fatalf("Drain after requeue = %+v, %v", res, err)
+	}
+	if strings.Join(c.keys, ",") != "cmpl-000000,cmpl-000001,cmpl-000002" {
+		t.Errorf("requeued order %v", c.keys)
+	}
+	if ob.Headroom() != 3 {
+		t.Errorf("headroom after delivery = %d", ob.Headroom())
+	}
+	var last outbox.Entry
+	ob.Journal().Entries(func(e outbox.Entry) error { last = e; return nil })
+	if last.Kind != outbox.EntryMaintenance || last.Fields.Count != 3 {
+		t.Errorf("requeue not journaled: %+v", last)
+	}
+}
+
+func TestRunStopsWhenClosed(t *testing.T) {
+	ob, err := outbox.Open(filepath.Join(t.TempDir(), "o.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob.Append(rec(1))
+	done := make(chan error, 1)
+	c := &collect{}
+	go func() { done <- ob.Run(context.Background(), c, outbox.SendOptions{MinBackoff: time.Millisecond}) }()
+	for i := 0; i < 1000 && ob.Headroom() != outbox.DefaultCapacity; i++ {
+		time.Sleep(time.Millisecond)
+	}
+	ob.Close()
+	ob.Append(rec(2)) // wakes the sender, which finds the file closed
+	select {
+	case err := <-done:
+		if !errors.Is(err, outbox.ErrClosed) {
+			t.Errorf("Run after Close = %v, want ErrClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop after Close")
 	}
 }

@@ -38,7 +38,8 @@ type SendOptions struct {
 	// (one fsync per batch). A crash in between redelivers them, which the center's
 	// idempotency keys absorb. Default 64.
 	Batch int
-	// OnError, if set, is called after every failed attempt (for logs and metrics).
+	// OnError, if set, is called after every failed attempt (for logs and metrics). r is the
+	// record that failed, or the zero Record for a storage error.
 	OnError func(r Record, err error, permanent bool, wait time.Duration)
 	// Sleep waits d or until ctx ends; nil means a timer. Tests replace it to observe backoff.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -106,37 +107,62 @@ type DrainResult struct {
 }
 
 // Run delivers pending records in order until ctx ends, waiting for new Appends when the outbox
-// is empty and backing off after transient errors. It returns ctx's error, or a storage error
-// that stops delivery.
+// is empty and backing off after transient errors. A storage error (a full disk refusing the
+// deletions, say) is backed off and retried like a center error: the records stay pending. Run
+// returns ctx's error, or ErrClosed once the outbox is closed.
 func (ob *Outbox) Run(ctx context.Context, d Deliverer, opts SendOptions) error {
+	if ob.readOnly {
+		return errors.New("outbox sender: outbox opened read-only")
+	}
 	opts.defaults()
+	// Close cancels a running attempt or backoff too.
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-ob.closed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	stopped := func() error {
+		if parent.Err() == nil {
+			return fmt.Errorf("outbox sender: %w", ErrClosed)
+		}
+		return parent.Err()
+	}
 	fails := 0
 	for {
 		res, more, err := ob.deliverBatch(ctx, d, opts, fails)
 		if res.Delivered > 0 || res.Dead > 0 {
 			fails = 0
 		}
-		var te *transientError
-		switch {
-		case errors.As(err, &te):
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, ErrClosed) {
+				return stopped()
+			}
 			fails++
 			wait := Backoff(fails, opts.MinBackoff, opts.MaxBackoff, nil)
 			if opts.OnError != nil {
-				opts.OnError(te.r, te.err, false, wait)
+				var r Record
+				var te *transientError
+				if errors.As(err, &te) {
+					r, err = te.r, te.err
+				}
+				opts.OnError(r, err, false, wait)
 			}
 			if err := opts.Sleep(ctx, wait); err != nil {
-				return err
+				return stopped()
 			}
 			continue
-		case err != nil:
-			return err
 		}
 		if more {
 			continue
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return stopped()
 		case <-ob.wake:
 		}
 	}
@@ -146,6 +172,9 @@ func (ob *Outbox) Run(ctx context.Context, d Deliverer, opts SendOptions) error 
 // transient error (with what was done so far) rather than retrying: it is the technician's
 // `kioskctl outbox drain`.
 func (ob *Outbox) Drain(ctx context.Context, d Deliverer, opts SendOptions) (DrainResult, error) {
+	if ob.readOnly {
+		return DrainResult{}, errors.New("drain: outbox opened read-only")
+	}
 	opts.defaults()
 	var total DrainResult
 	for {
