@@ -14,7 +14,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// EntryKind says what the kiosk did. The set is closed.
+// EntryKind says what the kiosk did: a code (1–40 of [a-z0-9_]). The constants are the
+// common ones; the session machine may journal its own codes ("login", "refused", …).
+// "checkpoint" is reserved for Prune.
 type EntryKind string
 
 const (
@@ -29,10 +31,6 @@ const (
 	EntryMaintenance  EntryKind = "maintenance" // maintenance key, door, technician command
 	EntryCheckpoint   EntryKind = "checkpoint"  // written by Prune; never by callers
 )
-
-// EntryKinds lists the kinds Journal.Append accepts.
-var EntryKinds = []EntryKind{EntrySessionStart, EntrySessionEnd, EntryIssuance, EntryPayment,
-	EntryRefund, EntryVoid, EntryPINReset, EntryError, EntryMaintenance}
 
 // Entry is one link of the hash chain. Hash is SHA-256 over the entry's other fields (including
 // Prev, the hash of the entry before), so editing, removing or reordering any entry breaks the
@@ -103,12 +101,8 @@ func (e *Entry) computeHash() string {
 
 // Append adds an entry and returns it once it is durable.
 func (j *Journal) Append(kind EntryKind, fields Payload) (Entry, error) {
-	valid := false
-	for _, k := range EntryKinds {
-		valid = valid || k == kind
-	}
-	if !valid {
-		return Entry{}, fmt.Errorf("journal append: %w: unknown kind %q", ErrInvalid, kind)
+	if !validCode(Code(kind)) || kind == EntryCheckpoint {
+		return Entry{}, fmt.Errorf("journal append: %w: kind %q is not a code or is reserved", ErrInvalid, kind)
 	}
 	if err := fields.Validate(); err != nil {
 		return Entry{}, fmt.Errorf("journal append %s: %w", kind, err)

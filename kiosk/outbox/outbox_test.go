@@ -102,6 +102,10 @@ func TestAppendRefusesPersonalDataShapes(t *testing.T) {
 		{"address as code", func(r *outbox.Record) { r.Payload.Code = "Chiyoda 1-1" }},
 		{"upper-case code", func(r *outbox.Record) { r.Payload.CertType = "Juminhyo" }},
 		{"municipality not 6 digits", func(r *outbox.Record) { r.Payload.Municipality = "Tokyo1" }},
+		{"status word not hex", func(r *outbox.Record) { r.Payload.SW = "PIN1" }},
+		{"status word lower case", func(r *outbox.Record) { r.Payload.SW = "63c2" }},
+		{"negative printed", func(r *outbox.Record) { r.Payload.Printed = -1 }},
+		{"name as txn", func(r *outbox.Record) { r.Payload.TransactionID = "Suzuki Hanako" }},
 		{"negative amount", func(r *outbox.Record) { r.Payload.AmountYen = -200 }},
 		{"unknown kind", func(r *outbox.Record) { r.Kind = "note" }},
 		{"key with space", func(r *outbox.Record) { r.Key = "key 1" }},
@@ -120,6 +124,12 @@ func TestAppendRefusesPersonalDataShapes(t *testing.T) {
 	}
 	if _, err := ob.Journal().Append(outbox.EntrySessionStart, outbox.Payload{SessionID: "Taro Yamada"}); !errors.Is(err, outbox.ErrInvalid) {
 		t.Errorf("journal accepted a name: %v", err)
+	}
+	if _, err := ob.Journal().Append("Yamada Taro", outbox.Payload{}); !errors.Is(err, outbox.ErrInvalid) {
+		t.Errorf("journal accepted a name as kind: %v", err)
+	}
+	if _, err := ob.Journal().Append("login", outbox.Payload{SW: "63C2"}); err != nil {
+		t.Errorf("journal refused a session machine code: %v", err)
 	}
 	if _, err := ob.Journal().Append(outbox.EntryCheckpoint, outbox.Payload{}); !errors.Is(err, outbox.ErrInvalid) {
 		t.Errorf("journal accepted a caller's checkpoint: %v", err)

@@ -10,17 +10,20 @@ import (
 type Kind string
 
 const (
-	KindCompletion Kind = "completion"  // certificates printed and handed out; the fee is earned
-	KindVoid       Kind = "void"        // an issuance cancelled before or during printing
-	KindRefund     Kind = "refund"      // money given back (or owed) to a resident
-	KindPINReset   Kind = "pin_reset"   // the result of a signature-PIN reset relayed to the card
-	KindFault      Kind = "fault"       // a device or integrity fault the center must know about
-	KindMismatch   Kind = "mismatch"    // a binding mismatch detected before printing (domain.md §7)
-	KindCashReport Kind = "cash_report" // a cashbox count reported by a technician
+	KindCompletion         Kind = "completion"          // certificates printed and paid; the fee is earned
+	KindVoid               Kind = "void"                // an issuance not (fully) printed
+	KindRefund             Kind = "refund"              // money given back for a voided issuance
+	KindRefundOwed         Kind = "refund_owed"         // money the cashbox could not give back
+	KindPINReset           Kind = "pin_reset_result"    // the result of a signature-PIN reset relayed to the card
+	KindBindingMismatch    Kind = "binding_mismatch"    // a document that failed its binding check (domain.md §7)
+	KindKosekiRegistration Kind = "koseki_registration" // a family-register route registration (利用登録申請)
+	KindFault              Kind = "fault"               // a device or integrity fault the center must know about
+	KindCashReport         Kind = "cash_report"         // a cashbox count reported by a technician
 )
 
 // Kinds lists every record kind Append accepts.
-var Kinds = []Kind{KindCompletion, KindVoid, KindRefund, KindPINReset, KindFault, KindMismatch, KindCashReport}
+var Kinds = []Kind{KindCompletion, KindVoid, KindRefund, KindRefundOwed, KindPINReset,
+	KindBindingMismatch, KindKosekiRegistration, KindFault, KindCashReport}
 
 func (k Kind) valid() bool {
 	for _, v := range Kinds {
@@ -45,23 +48,28 @@ type Code string
 // municipality code. This is what "no personal data by construction" means in this package.
 //
 // Which fields a kind uses:
-//   - completion: SessionID, IssuanceID, Municipality, CertType, Copies, Pages, AmountYen, PaymentID
-//   - void:       SessionID, IssuanceID, Code (the reason), AmountYen
-//   - refund:     SessionID, IssuanceID, PaymentID, AmountYen, Code (the reason)
-//   - pin_reset:  SessionID, ReservationID, Code ("ok" or a refusal code)
+//   - completion: TransactionID, SessionID, IssuanceID, Municipality, CertType, Copies, Printed,
+//     Pages, AmountYen, PaymentID
+//   - void:       TransactionID, IssuanceID, Printed, Code (the reason), AmountYen
+//   - refund, refund_owed: TransactionID, IssuanceID, PaymentID, AmountYen, Code (the reason)
+//   - pin_reset_result: TransactionID, ReservationID, Code ("ok" or a refusal code), SW
+//   - binding_mismatch: TransactionID, SessionID, IssuanceID, Code
+//   - koseki_registration: TransactionID, Municipality, Code
 //   - fault:      Component, Code, Count, SessionID when a session was running
-//   - mismatch:   SessionID, IssuanceID, Code
 //   - cash_report: AmountYen, Count
 type Payload struct {
+	TransactionID ID     `json:"txn,omitempty"`
 	SessionID     ID     `json:"session_id,omitempty"`
 	IssuanceID    ID     `json:"issuance_id,omitempty"`
 	ReservationID ID     `json:"reservation_id,omitempty"`
 	PaymentID     ID     `json:"payment_id,omitempty"`
 	Municipality  string `json:"municipality,omitempty"` // 6-digit 全国地方公共団体コード
 	CertType      Code   `json:"cert_type,omitempty"`
-	Component     Code   `json:"component,omitempty"` // printer, card_reader, cashbox, …
+	Component     Code   `json:"component,omitempty"` // printer, card_reader, cashbox, a screen, …
 	Code          Code   `json:"code,omitempty"`      // reason, result or fault code
+	SW            string `json:"sw,omitempty"`        // a card status word, 4 hex digits ("63C2")
 	Copies        int    `json:"copies,omitempty"`
+	Printed       int    `json:"printed,omitempty"` // copies actually printed
 	Pages         int    `json:"pages,omitempty"`
 	Count         int    `json:"count,omitempty"`
 	AmountYen     int64  `json:"amount_yen,omitempty"`
@@ -115,7 +123,7 @@ func (p Payload) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    ID
-	}{{"session_id", p.SessionID}, {"issuance_id", p.IssuanceID}, {"reservation_id", p.ReservationID}, {"payment_id", p.PaymentID}} {
+	}{{"txn", p.TransactionID}, {"session_id", p.SessionID}, {"issuance_id", p.IssuanceID}, {"reservation_id", p.ReservationID}, {"payment_id", p.PaymentID}} {
 		if f.v != "" && !validID(f.v) {
 			return fmt.Errorf("%w: %s is not an id (1-64 of [A-Za-z0-9._:-] with a digit)", ErrInvalid, f.name)
 		}
@@ -137,7 +145,17 @@ func (p Payload) Validate() error {
 			return fmt.Errorf("%w: %s is not a code (1-40 of [a-z0-9_])", ErrInvalid, f.name)
 		}
 	}
-	if p.Copies < 0 || p.Pages < 0 || p.Count < 0 || p.AmountYen < 0 {
+	if p.SW != "" {
+		ok := len(p.SW) == 4
+		for i := 0; ok && i < 4; i++ {
+			c := p.SW[i]
+			ok = c >= '0' && c <= '9' || c >= 'A' && c <= 'F'
+		}
+		if !ok {
+			return fmt.Errorf("%w: sw is not 4 upper-case hex digits", ErrInvalid)
+		}
+	}
+	if p.Copies < 0 || p.Printed < 0 || p.Pages < 0 || p.Count < 0 || p.AmountYen < 0 {
 		return fmt.Errorf("%w: negative count or amount", ErrInvalid)
 	}
 	return nil
