@@ -32,7 +32,7 @@ func testRecord(i int) outbox.Record {
 	return outbox.Record{
 		Kind: outbox.KindCompletion, Key: outbox.ID(fmt.Sprintf("cmpl-%04d", i)),
 		Created: time.Date(2026, 11, 22, 9, 0, i, 0, time.UTC),
-		Payload: outbox.Payload{SessionID: outbox.ID(fmt.Sprintf("sess-%d", i)), IssuanceID: outbox.ID(fmt.Sprintf("iss-%d", i)), CertType: "juminhyo", Copies: 1, AmountYen: 200},
+		Payload: outbox.Payload{SessionID: outbox.ID(fmt.Sprintf("sess-%04d", i)), IssuanceID: outbox.ID(fmt.Sprintf("iss-%04d", i)), CertType: "juminhyo", Copies: 1, AmountYen: 200},
 	}
 }
 
@@ -48,7 +48,7 @@ func outboxFile(t *testing.T, n int) string {
 		if err := ob.Append(testRecord(i)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ob.Journal().Append(outbox.EntryIssuance, outbox.Payload{IssuanceID: outbox.ID(fmt.Sprintf("iss-%d", i))}); err != nil {
+		if _, err := ob.Journal().Append(outbox.EntryIssuance, outbox.Payload{IssuanceID: outbox.ID(fmt.Sprintf("iss-%04d", i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -301,7 +301,7 @@ func TestJournalVerifyAndShow(t *testing.T) {
 		j := tx.Bucket([]byte("journal"))
 		k := make([]byte, 8)
 		binary.BigEndian.PutUint64(k, 4)
-		v := bytes.Replace(j.Get(k), []byte(`"iss-3"`), []byte(`"iss-9"`), 1)
+		v := bytes.Replace(j.Get(k), []byte(`"iss-0003"`), []byte(`"iss-0009"`), 1)
 		return j.Put(k, v)
 	})
 	db.Close()

@@ -25,7 +25,7 @@ func fillUntilFull(ob *outbox.Outbox, prefix string, max int) ([]string, error) 
 		}
 		keys = append(keys, string(r.Key))
 		if i%5 == 0 {
-			if _, err := ob.Journal().Append(outbox.EntryPayment, outbox.Payload{PaymentID: "pay-1", AmountYen: 200}); err != nil {
+			if _, err := ob.Journal().Append(outbox.EntryPayment, outbox.Payload{PaymentID: "pay-0001", AmountYen: 200}); err != nil {
 				return keys, err
 			}
 		}

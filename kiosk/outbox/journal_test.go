@@ -27,7 +27,7 @@ func journalFile(t *testing.T, n int) string {
 	}
 	kinds := []outbox.EntryKind{outbox.EntrySessionStart, outbox.EntryPayment, outbox.EntryIssuance, outbox.EntrySessionEnd}
 	for i := 1; i <= n; i++ {
-		e, err := ob.Journal().Append(kinds[i%len(kinds)], outbox.Payload{SessionID: outbox.ID(fmt.Sprintf("sess-%d", i)), AmountYen: 200})
+		e, err := ob.Journal().Append(kinds[i%len(kinds)], outbox.Payload{SessionID: outbox.ID(fmt.Sprintf("sess-%04d", i)), AmountYen: 200})
 		if err != nil {
 			t.Fatal(err)
 		}

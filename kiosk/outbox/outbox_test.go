@@ -24,7 +24,7 @@ func rec(i int) outbox.Record {
 		Key:     outbox.ID(fmt.Sprintf("cmpl-%06d", i)),
 		Created: t0.Add(time.Duration(i) * time.Second),
 		Payload: outbox.Payload{
-			SessionID: outbox.ID(fmt.Sprintf("sess-%d", i)), IssuanceID: outbox.ID(fmt.Sprintf("iss-%d", i)),
+			SessionID: outbox.ID(fmt.Sprintf("sess-%04d", i)), IssuanceID: outbox.ID(fmt.Sprintf("iss-%04d", i)),
 			Municipality: "131016", CertType: "juminhyo", Copies: 1, Pages: 1, AmountYen: 200,
 		},
 	}
@@ -109,7 +109,9 @@ func TestAppendRefusesPersonalDataShapes(t *testing.T) {
 		{"negative amount", func(r *outbox.Record) { r.Payload.AmountYen = -200 }},
 		{"unknown kind", func(r *outbox.Record) { r.Kind = "note" }},
 		{"key with space", func(r *outbox.Record) { r.Key = "key 1" }},
-		{"long id", func(r *outbox.Record) { r.Key = outbox.ID(strings.Repeat("1", 65)) }},
+		{"4-digit PIN as id", func(r *outbox.Record) { r.Payload.PaymentID = "1234" }},
+		{"slash path with space", func(r *outbox.Record) { r.Key = "k1/completion/ 2" }},
+		{"long id", func(r *outbox.Record) { r.Key = outbox.ID(strings.Repeat("1", 129)) }},
 		{"no creation time", func(r *outbox.Record) { r.Created = time.Time{} }},
 	}
 	for _, c := range bad {
@@ -440,5 +442,24 @@ func TestRunStopsWhenClosed(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not stop after Close")
+	}
+}
+
+func TestAppendAcceptsRealIDShapes(t *testing.T) {
+	ob := open(t, filepath.Join(t.TempDir(), "o.db"), nil)
+	r := rec(1)
+	r.Kind = outbox.KindPINReset
+	r.Key = "kiosk-0001-20261122T093000Z-3/pin_reset_result/12" // the session machine's key shape
+	r.Payload = outbox.Payload{
+		TransactionID: "kiosk-0001-20261122T093000Z-3",
+		ReservationID: "0f8e2c4a9b7d41e3a5c6b8d7e9f01234", // the center's 128-bit hex
+		IssuanceID:    "iss_0f8e2c4a9b7d41e3a5c6b8d7e9f01234",
+		Code:          "reset_not_allowed", SW: "6984",
+	}
+	if err := r.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ob.Append(r); err != nil {
+		t.Fatal(err)
 	}
 }

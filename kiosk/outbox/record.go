@@ -35,8 +35,9 @@ func (k Kind) valid() bool {
 }
 
 // ID is an opaque identifier issued by the center or the kiosk (session, issuance, reservation,
-// payment, idempotency key). It is 1–64 characters from [A-Za-z0-9._:-] and holds at least one
-// digit, so a name, an address or any text with spaces or Japanese characters cannot be an ID.
+// payment, idempotency key). It is 6–128 characters from [A-Za-z0-9._:/-] and holds at least
+// one digit, so a name, an address, a 4-digit PIN or any text with spaces or Japanese characters
+// cannot be an ID.
 type ID string
 
 // Code is a machine code from one of the project's closed lists (refusal codes, certificate type
@@ -88,7 +89,7 @@ type Record struct {
 var ErrInvalid = errors.New("invalid record")
 
 func validID(s ID) bool {
-	if len(s) == 0 || len(s) > 64 {
+	if len(s) < 6 || len(s) > 128 {
 		return false
 	}
 	digit := false
@@ -97,7 +98,7 @@ func validID(s ID) bool {
 		switch {
 		case c >= '0' && c <= '9':
 			digit = true
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '.', c == '_', c == ':', c == '-':
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '.', c == '_', c == ':', c == '/', c == '-':
 		default:
 			return false
 		}
@@ -125,7 +126,7 @@ func (p Payload) Validate() error {
 		v    ID
 	}{{"txn", p.TransactionID}, {"session_id", p.SessionID}, {"issuance_id", p.IssuanceID}, {"reservation_id", p.ReservationID}, {"payment_id", p.PaymentID}} {
 		if f.v != "" && !validID(f.v) {
-			return fmt.Errorf("%w: %s is not an id (1-64 of [A-Za-z0-9._:-] with a digit)", ErrInvalid, f.name)
+			return fmt.Errorf("%w: %s is not an id (6-128 of [A-Za-z0-9._:/-] with a digit)", ErrInvalid, f.name)
 		}
 	}
 	if p.Municipality != "" {
@@ -167,7 +168,7 @@ func (r Record) Validate() error {
 		return fmt.Errorf("%w: unknown kind %q", ErrInvalid, r.Kind)
 	}
 	if !validID(r.Key) {
-		return fmt.Errorf("%w: key is not an id (1-64 of [A-Za-z0-9._:-] with a digit)", ErrInvalid)
+		return fmt.Errorf("%w: key is not an id (6-128 of [A-Za-z0-9._:/-] with a digit)", ErrInvalid)
 	}
 	if r.Created.IsZero() {
 		return fmt.Errorf("%w: no creation time", ErrInvalid)

@@ -24,7 +24,7 @@ func rec(i int) outbox.Record {
 		Kind:    outbox.KindRefund,
 		Key:     outbox.ID(fmt.Sprintf("rfnd-%04d", i)),
 		Created: t0.Add(time.Duration(i) * time.Second),
-		Payload: outbox.Payload{SessionID: outbox.ID(fmt.Sprintf("sess-%d", i)), IssuanceID: outbox.ID(fmt.Sprintf("iss-%d", i)), PaymentID: "pay-1", AmountYen: 300, Code: "printer_jam"},
+		Payload: outbox.Payload{SessionID: outbox.ID(fmt.Sprintf("sess-%04d", i)), IssuanceID: outbox.ID(fmt.Sprintf("iss-%04d", i)), PaymentID: "pay-0001", AmountYen: 300, Code: "printer_jam"},
 	}
 }
 
