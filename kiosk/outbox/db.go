@@ -73,8 +73,6 @@ type Options struct {
 	// MustExist refuses to create a new file (kioskctl drain must never create an empty outbox
 	// beside a misplaced one).
 	MustExist bool
-	// SkipCheck skips the full consistency check Open runs (benchmarks only).
-	SkipCheck bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -133,9 +131,15 @@ func Open(path string, opts *Options) (*Outbox, error) {
 		return nil, fmt.Errorf("open outbox %s: %w", path, classify(err))
 	}
 	ob := &Outbox{db: db, path: path, capacity: o.Capacity, now: o.Now, readOnly: o.ReadOnly, wake: make(chan struct{}, 1), closed: make(chan struct{})}
-	if err := ob.init(!o.SkipCheck); err != nil {
+	if err := ob.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open outbox %s: %w", path, err)
+	}
+	if statErr != nil { // created just now: make its directory entry durable too
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open outbox %s: %w", path, classify(err))
+		}
 	}
 	ob.journal = &Journal{ob: ob}
 	return ob, nil
@@ -152,16 +156,14 @@ func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
 }
 
 // init checks the file and, when writable, creates the buckets of a new file.
-func (ob *Outbox) init(check bool) (err error) {
+func (ob *Outbox) init() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: bbolt: %v", ErrCorrupt, r)
 		}
 	}()
-	if check {
-		if err := ob.Check(); err != nil {
-			return err
-		}
+	if err := ob.Check(); err != nil {
+		return err
 	}
 	complete := false
 	if err := ob.db.View(func(tx *bolt.Tx) error {
@@ -309,12 +311,21 @@ func MoveAside(path string, now time.Time) (string, error) {
 	if err := os.Rename(path, dst); err != nil {
 		return "", fmt.Errorf("move aside %s: %w", path, err)
 	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		serr := d.Sync()
-		d.Close()
-		if serr != nil {
-			return dst, fmt.Errorf("move aside %s: moved to %s but syncing the directory failed: %w", path, dst, serr)
-		}
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return dst, fmt.Errorf("move aside %s: moved to %s but %w", path, dst, err)
 	}
 	return dst, nil
+}
+
+// syncDir fsyncs a directory so a file created or renamed in it survives a power cut.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync directory: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	return nil
 }

@@ -85,9 +85,9 @@ func (ob *Outbox) append(r Record, res *Reservation) error {
 		res.left--
 		ob.reserved--
 	case ob.capacity-ob.held-ob.reserved < 1:
-		held, cap := ob.held, ob.capacity
+		held, capacity := ob.held, ob.capacity
 		ob.mu.Unlock()
-		return fmt.Errorf("append %s %s: %w (%d records held, capacity %d)", r.Kind, r.Key, ErrFull, held, cap)
+		return fmt.Errorf("append %s %s: %w (%d records held, capacity %d)", r.Kind, r.Key, ErrFull, held, capacity)
 	}
 	ob.held++
 	ob.mu.Unlock()
