@@ -2,8 +2,10 @@
 // `POST /v1/records` endpoint. It lets `kioskctl outbox drain` and the tests speak the center's
 // wire without depending on kiosk/center; the firmware may use the center client instead.
 //
-// The wire: the body is the record as JSON ({"kind","key","created","payload":{…}}). The center
-// answers 200 {"status":"accepted"} or {"status":"duplicate"} when it has the record; 4xx other
+// The wire: the body is {"kind","key","created","payload":{…}} with the Idempotency-Key header
+// set to the key. For the kinds the center defines a payload for (completion, void, refund,
+// pin_reset_result; kiosk/center/api.go) CenterPayload maps the record's Payload onto the
+// center's field names; other kinds carry the Payload as it is. The center answers 200 {"status":"accepted"} or {"status":"duplicate"} when it has the record; 4xx other
 // than 408 and 429, with {"code","message"}, when it refuses the record for good; anything else
 // (5xx, 408, 429, a timeout, a broken connection, a body that is not the JSON above) is
 // transient.
@@ -69,7 +71,12 @@ var ErrBadAnswer = errors.New("center answer not understood")
 
 // Deliver implements outbox.Deliverer.
 func (d *Deliverer) Deliver(ctx context.Context, r outbox.Record) error {
-	body, err := json.Marshal(r)
+	body, err := json.Marshal(struct {
+		Kind    outbox.Kind `json:"kind"`
+		Key     outbox.ID   `json:"key"`
+		Created time.Time   `json:"created"`
+		Payload any         `json:"payload"`
+	}{r.Kind, r.Key, r.Created, CenterPayload(r)})
 	if err != nil {
 		return fmt.Errorf("encode record %s: %w", r.Key, err)
 	}
@@ -115,6 +122,49 @@ func (d *Deliverer) Deliver(ctx context.Context, r outbox.Record) error {
 	default:
 		return fmt.Errorf("post record %s: HTTP %d: %s", r.Key, resp.StatusCode, snippet(raw))
 	}
+}
+
+// The center's payloads, field for field (kiosk/center/api.go). The center refuses unknown
+// fields, so each kind sends exactly these.
+type (
+	completionWire struct {
+		IssuanceID outbox.ID `json:"issuance_id"`
+		Printed    int       `json:"printed"`
+		Paid       int64     `json:"paid"`
+	}
+	voidWire struct {
+		IssuanceID outbox.ID   `json:"issuance_id"`
+		Reason     outbox.Code `json:"reason"`
+		Printed    int         `json:"printed"`
+	}
+	refundWire struct {
+		IssuanceID outbox.ID `json:"issuance_id"`
+		Amount     int64     `json:"amount"`
+	}
+	pinResetWire struct {
+		ResetID outbox.ID `json:"reset_id"`
+		OK      bool      `json:"ok"`
+		SW      string    `json:"sw,omitempty"`
+	}
+)
+
+// CenterPayload is the payload the center expects for r's kind: completion {issuance_id,
+// printed, paid ← AmountYen}, void {issuance_id, reason ← Code, printed}, refund {issuance_id,
+// amount ← AmountYen}, pin_reset_result {reset_id ← ReservationID, ok ← Code == "ok", sw}. Any
+// other kind gets its Payload unchanged. A center client adapter can reuse it.
+func CenterPayload(r outbox.Record) any {
+	p := r.Payload
+	switch r.Kind {
+	case outbox.KindCompletion:
+		return completionWire{p.IssuanceID, p.Printed, p.AmountYen}
+	case outbox.KindVoid:
+		return voidWire{p.IssuanceID, p.Code, p.Printed}
+	case outbox.KindRefund:
+		return refundWire{p.IssuanceID, p.AmountYen}
+	case outbox.KindPINReset:
+		return pinResetWire{p.ReservationID, p.Code == "ok", p.SW}
+	}
+	return p
 }
 
 func snippet(b []byte) string {

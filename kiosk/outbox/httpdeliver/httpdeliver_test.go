@@ -2,6 +2,7 @@ package httpdeliver_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -187,8 +188,8 @@ func TestRunDeliversInOrderThroughFaults(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("center accepted\n %v\nwant\n %v", got, want)
 	}
-	if got := c.Accepted()[3]; got.Payload != rec(3).Payload || !got.Created.Equal(rec(3).Created) || got.Kind != outbox.KindRefund {
-		t.Errorf("record 3 arrived as %+v", got)
+	if got := c.Accepted()[3]; string(got.Payload) != `{"issuance_id":"iss-0003","amount":300}` || !got.Created.Equal(rec(3).Created) || got.Kind != "refund" {
+		t.Errorf("record 3 arrived as %+v %s", got, got.Payload)
 	}
 
 	mu.Lock()
@@ -290,5 +291,52 @@ func TestRedeliveryAfterLostAckIsDuplicate(t *testing.T) {
 	}
 	if len(c.Accepted()) != 5 || c.Posts("rfnd-0000") != 2 || c.Posts("rfnd-0004") != 1 {
 		t.Errorf("accepted %d; posts of 0: %d, of 4: %d", len(c.Accepted()), c.Posts("rfnd-0000"), c.Posts("rfnd-0004"))
+	}
+}
+
+func TestCenterPayloadMatchesCenterWire(t *testing.T) {
+	p := outbox.Payload{TransactionID: "kiosk-0001-boot-3", SessionID: "sess-0001", IssuanceID: "iss_00ff",
+		ReservationID: "rst_0001", CertType: "juminhyo", Code: "printer_jam", SW: "6984", Copies: 2, Printed: 1, AmountYen: 400}
+	cases := []struct {
+		kind outbox.Kind
+		want string
+	}{
+		{outbox.KindCompletion, `{"issuance_id":"iss_00ff","printed":1,"paid":400}`},
+		{outbox.KindVoid, `{"issuance_id":"iss_00ff","reason":"printer_jam","printed":1}`},
+		{outbox.KindRefund, `{"issuance_id":"iss_00ff","amount":400}`},
+		{outbox.KindPINReset, `{"reset_id":"rst_0001","ok":false,"sw":"6984"}`},
+		{outbox.KindFault, `{"txn":"kiosk-0001-boot-3","session_id":"sess-0001","issuance_id":"iss_00ff","reservation_id":"rst_0001","cert_type":"juminhyo","code":"printer_jam","sw":"6984","copies":2,"printed":1,"amount_yen":400}`},
+	}
+	for _, c := range cases {
+		b, err := json.Marshal(httpdeliver.CenterPayload(outbox.Record{Kind: c.kind, Payload: p}))
+		if err != nil || string(b) != c.want {
+			t.Errorf("%s payload = %s (%v), want %s", c.kind, b, err, c.want)
+		}
+	}
+	ok := outbox.Record{Kind: outbox.KindPINReset, Payload: outbox.Payload{ReservationID: "rst_0001", Code: "ok"}}
+	if b, _ := json.Marshal(httpdeliver.CenterPayload(ok)); string(b) != `{"reset_id":"rst_0001","ok":true}` {
+		t.Errorf("successful reset payload = %s", b)
+	}
+}
+
+// A kind the center does not know is refused for good and kept as a dead letter.
+func TestUnknownKindBecomesDeadLetter(t *testing.T) {
+	ob := fill(t, 0)
+	r := rec(1)
+	r.Kind = outbox.KindCashReport
+	r.Payload = outbox.Payload{AmountYen: 12000, Count: 60}
+	if err := ob.Append(r); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(centerstub.New())
+	defer srv.Close()
+	res, err := ob.Drain(context.Background(), httpdeliver.New(srv.URL, nil), outbox.SendOptions{})
+	if err != nil || res.Dead != 1 {
+		t.Fatalf("Drain = %+v, %v", res, err)
+	}
+	var reason string
+	ob.DeadLetters(func(d outbox.DeadLetter) error { reason = d.Reason; return nil })
+	if !strings.Contains(reason, `record kind "cash_report" unknown`) {
+		t.Errorf("dead letter reason %q", reason)
 	}
 }

@@ -1,5 +1,7 @@
 // Package centerstub is a loopback stand-in for the center's `POST /v1/records` endpoint, for
-// the outbox's tests and benchmarks. It speaks the real wire (see package httpdeliver), keeps
+// the outbox's tests and benchmarks. It speaks the real wire (see package httpdeliver and
+// kiosk/center/api.go): it refuses unknown kinds and unknown payload fields as the reference
+// center does, keeps
 // the records it accepted in arrival order, answers "duplicate" for a key it has seen, and can
 // be told to misbehave: be down, be slow, answer 5xx, answer garbage, or refuse chosen keys.
 package centerstub
@@ -10,11 +12,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
-
-	"certkiosk/kiosk/outbox"
 )
 
 // Fault is how the stub answers the next requests.
@@ -38,7 +37,7 @@ type Center struct {
 	faults   []Fault         // consumed one per request; then OK
 	refuse   map[string]bool // keys refused for good
 	seen     map[string]int  // key → times posted
-	accepted []outbox.Record // in arrival order, first time only
+	accepted []Record        // in arrival order, first time only
 	requests int
 }
 
@@ -61,11 +60,49 @@ func (c *Center) Refuse(key string) {
 	c.refuse[key] = true
 }
 
+// Record is a record as the center received it.
+type Record struct {
+	Kind    string          `json:"kind"`
+	Key     string          `json:"key"`
+	Created time.Time       `json:"created"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// The center's payload shapes per kind (kiosk/center/api.go).
+type (
+	completion struct {
+		IssuanceID string `json:"issuance_id"`
+		Printed    int    `json:"printed"`
+		Paid       int    `json:"paid"`
+	}
+	void struct {
+		IssuanceID string `json:"issuance_id"`
+		Reason     string `json:"reason"`
+		Printed    int    `json:"printed"`
+	}
+	refund struct {
+		IssuanceID string `json:"issuance_id"`
+		Amount     int    `json:"amount"`
+	}
+	pinResetResult struct {
+		ResetID string `json:"reset_id"`
+		OK      bool   `json:"ok"`
+		SW      string `json:"sw,omitempty"`
+	}
+)
+
+var payloads = map[string]func() any{
+	"completion":       func() any { return new(completion) },
+	"void":             func() any { return new(void) },
+	"refund":           func() any { return new(refund) },
+	"pin_reset_result": func() any { return new(pinResetResult) },
+}
+
 // Accepted returns the records accepted, in arrival order, each once.
-func (c *Center) Accepted() []outbox.Record {
+func (c *Center) Accepted() []Record {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]outbox.Record(nil), c.accepted...)
+	return append([]Record(nil), c.accepted...)
 }
 
 // Posts returns how many times each key was posted.
@@ -133,31 +170,34 @@ func (c *Center) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	var rec outbox.Record
-	if err := dec.Decode(&rec); err != nil {
+	var rec Record
+	if err := strict(body, &rec); err != nil {
 		writeRefusal(w, http.StatusBadRequest, "bad_request", "body: "+err.Error())
 		return
 	}
-	if err := rec.Validate(); err != nil {
-		writeRefusal(w, http.StatusUnprocessableEntity, "invalid_record", err.Error())
+	mk, ok := payloads[rec.Kind]
+	if !ok {
+		writeRefusal(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("record kind %q unknown", rec.Kind))
 		return
 	}
-	if r.Header.Get("Idempotency-Key") != string(rec.Key) {
+	if err := strict(rec.Payload, mk()); err != nil {
+		writeRefusal(w, http.StatusBadRequest, "bad_request", rec.Kind+": "+err.Error())
+		return
+	}
+	if r.Header.Get("Idempotency-Key") != rec.Key || rec.Key == "" {
 		writeRefusal(w, http.StatusBadRequest, "bad_request", "Idempotency-Key header does not match the key")
 		return
 	}
 	c.mu.Lock()
-	refused := c.refuse[string(rec.Key)]
-	c.seen[string(rec.Key)]++
-	dup := c.seen[string(rec.Key)] > 1
+	refused := c.refuse[rec.Key]
+	c.seen[rec.Key]++
+	dup := c.seen[rec.Key] > 1
 	if !refused && !dup {
 		c.accepted = append(c.accepted, rec)
 	}
 	c.mu.Unlock()
 	if refused {
-		writeRefusal(w, http.StatusUnprocessableEntity, "unknown_issuance", "no issuance "+strings.ToLower(string(rec.Payload.IssuanceID)))
+		writeRefusal(w, http.StatusUnprocessableEntity, "unknown_issuance", "no such issuance for record "+rec.Key)
 		return
 	}
 	status := "accepted"
@@ -172,4 +212,17 @@ func writeRefusal(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]string{"code": code, "message": msg})
+}
+
+// strict decodes one JSON object, refusing unknown fields and trailing data.
+func strict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("trailing data")
+	}
+	return nil
 }
