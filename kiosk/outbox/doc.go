@@ -42,7 +42,7 @@
 // Personal data. A Record's Payload and a journal Entry's Fields are one typed struct of ids,
 // codes, a municipality code, a card status word, counts and yen amounts; there is no
 // free-text or byte field, and every string is validated on Append: an ID is 6–128 characters
-// of [A-Za-z0-9._:/-] with a digit, a Code 1–40 characters of [a-z0-9_]. A name, an address, a
+// of [A-Za-z0-9._:-] with a digit, a Code 1–40 characters of [a-z0-9_]. A name, an address, a
 // birth date or a 4-digit PIN has no field to go into, so `kioskctl outbox dump` and
 // `kioskctl journal show` cannot print one. (No shape rule can tell a 6–16 character signature
 // PIN from an id: that rule is the caller's.)

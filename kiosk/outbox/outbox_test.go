@@ -110,7 +110,7 @@ func TestAppendRefusesPersonalDataShapes(t *testing.T) {
 		{"unknown kind", func(r *outbox.Record) { r.Kind = "note" }},
 		{"key with space", func(r *outbox.Record) { r.Key = "key 1" }},
 		{"4-digit PIN as id", func(r *outbox.Record) { r.Payload.PaymentID = "1234" }},
-		{"slash path with space", func(r *outbox.Record) { r.Key = "k1/completion/ 2" }},
+		{"slash (not in the center's key alphabet)", func(r *outbox.Record) { r.Key = "kiosk-1/completion/2" }},
 		{"long id", func(r *outbox.Record) { r.Key = outbox.ID(strings.Repeat("1", 129)) }},
 		{"no creation time", func(r *outbox.Record) { r.Created = time.Time{} }},
 	}
@@ -449,7 +449,7 @@ func TestAppendAcceptsRealIDShapes(t *testing.T) {
 	ob := open(t, filepath.Join(t.TempDir(), "o.db"), nil)
 	r := rec(1)
 	r.Kind = outbox.KindPINReset
-	r.Key = "kiosk-0001-20261122T093000Z-3/pin_reset_result/12" // the session machine's key shape
+	r.Key = "kiosk-0001-20261122T093000Z-3:pin_reset_result:12"
 	r.Payload = outbox.Payload{
 		TransactionID: "kiosk-0001-20261122T093000Z-3",
 		ReservationID: "0f8e2c4a9b7d41e3a5c6b8d7e9f01234", // the center's 128-bit hex

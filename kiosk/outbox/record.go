@@ -35,9 +35,9 @@ func (k Kind) valid() bool {
 }
 
 // ID is an opaque identifier issued by the center or the kiosk (session, issuance, reservation,
-// payment, idempotency key). It is 6–128 characters from [A-Za-z0-9._:/-] and holds at least
-// one digit, so a name, an address, a 4-digit PIN or any text with spaces or Japanese characters
-// cannot be an ID.
+// payment, idempotency key). It is 6–128 characters from [A-Za-z0-9._:-] (the center's
+// Idempotency-Key alphabet) and holds at least one digit, so a name, an address, a 4-digit PIN or
+// any text with spaces or Japanese characters cannot be an ID.
 type ID string
 
 // Code is a machine code from one of the project's closed lists (refusal codes, certificate type
@@ -98,7 +98,7 @@ func validID(s ID) bool {
 		switch {
 		case c >= '0' && c <= '9':
 			digit = true
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '.', c == '_', c == ':', c == '/', c == '-':
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '.', c == '_', c == ':', c == '-':
 		default:
 			return false
 		}
@@ -126,7 +126,7 @@ func (p Payload) Validate() error {
 		v    ID
 	}{{"txn", p.TransactionID}, {"session_id", p.SessionID}, {"issuance_id", p.IssuanceID}, {"reservation_id", p.ReservationID}, {"payment_id", p.PaymentID}} {
 		if f.v != "" && !validID(f.v) {
-			return fmt.Errorf("%w: %s is not an id (6-128 of [A-Za-z0-9._:/-] with a digit)", ErrInvalid, f.name)
+			return fmt.Errorf("%w: %s is not an id (6-128 of [A-Za-z0-9._:-] with a digit)", ErrInvalid, f.name)
 		}
 	}
 	if p.Municipality != "" {
@@ -168,7 +168,7 @@ func (r Record) Validate() error {
 		return fmt.Errorf("%w: unknown kind %q", ErrInvalid, r.Kind)
 	}
 	if !validID(r.Key) {
-		return fmt.Errorf("%w: key is not an id (6-128 of [A-Za-z0-9._:/-] with a digit)", ErrInvalid)
+		return fmt.Errorf("%w: key is not an id (6-128 of [A-Za-z0-9._:-] with a digit)", ErrInvalid)
 	}
 	if r.Created.IsZero() {
 		return fmt.Errorf("%w: no creation time", ErrInvalid)
