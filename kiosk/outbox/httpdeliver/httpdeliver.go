@@ -78,22 +78,22 @@ func (d *Deliverer) Deliver(ctx context.Context, r outbox.Record) error {
 		Payload any         `json:"payload"`
 	}{r.Kind, r.Key, r.Created, CenterPayload(r)})
 	if err != nil {
-		return fmt.Errorf("encode record %s: %w", r.Key, err)
+		return fmt.Errorf("encode record: %w", err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("post record %s: %w", r.Key, err)
+		return fmt.Errorf("POST %s: %w", Path, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", string(r.Key))
 	resp, err := d.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("post record %s: %w", r.Key, err)
+		return fmt.Errorf("POST %s: %w", Path, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return fmt.Errorf("post record %s: read answer: %w", r.Key, err)
+		return fmt.Errorf("POST %s: read answer: %w", Path, err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusOK:
@@ -101,10 +101,10 @@ func (d *Deliverer) Deliver(ctx context.Context, r outbox.Record) error {
 			Status string `json:"status"`
 		}
 		if err := json.Unmarshal(raw, &ok); err != nil {
-			return fmt.Errorf("post record %s: %w: HTTP 200 with %s", r.Key, ErrBadAnswer, snippet(raw))
+			return fmt.Errorf("POST %s: %w: HTTP 200 with %s", Path, ErrBadAnswer, snippet(raw))
 		}
 		if ok.Status != "accepted" && ok.Status != "duplicate" {
-			return fmt.Errorf("post record %s: %w: status %q", r.Key, ErrBadAnswer, ok.Status)
+			return fmt.Errorf("POST %s: %w: status %q", Path, ErrBadAnswer, ok.Status)
 		}
 		return nil
 	case resp.StatusCode >= 400 && resp.StatusCode < 500 &&
@@ -116,11 +116,11 @@ func (d *Deliverer) Deliver(ctx context.Context, r outbox.Record) error {
 		if err := json.Unmarshal(raw, &ref); err != nil || ref.Code == "" {
 			// A refusal must say why; a 4xx without the body (a proxy's error page, say) is
 			// not trusted as the center's final word.
-			return fmt.Errorf("post record %s: %w: HTTP %d with %s", r.Key, ErrBadAnswer, resp.StatusCode, snippet(raw))
+			return fmt.Errorf("POST %s: %w: HTTP %d with %s", Path, ErrBadAnswer, resp.StatusCode, snippet(raw))
 		}
-		return fmt.Errorf("post record %s: %w", r.Key, &RefusedError{Status: resp.StatusCode, Code: ref.Code, Message: ref.Message})
+		return fmt.Errorf("POST %s: %w", Path, &RefusedError{Status: resp.StatusCode, Code: ref.Code, Message: ref.Message})
 	default:
-		return fmt.Errorf("post record %s: HTTP %d: %s", r.Key, resp.StatusCode, snippet(raw))
+		return fmt.Errorf("POST %s: HTTP %d: %s", Path, resp.StatusCode, snippet(raw))
 	}
 }
 
