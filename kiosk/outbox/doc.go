@@ -22,9 +22,12 @@
 // at-least-once delivery plus the center's idempotency keys is exactly once in effect. A
 // transient failure (center down, slow, 5xx, garbage) stops the queue at that record, which is
 // retried after an exponential backoff with jitter; records behind it wait, so the center sees
-// them in the order the kiosk made them. A record the center refuses for good (an error with
-// Permanent() == true) is moved, with the refusal, to the dead letters: kept, never retried,
-// never deleted by this package.
+// them in the order the kiosk made them (a record that keeps failing transiently holds the
+// queue; Stats and `kioskctl outbox status` show its last error). A record the center refuses
+// for good (an error with Permanent() == true) is moved, with the refusal, to the dead letters:
+// kept, not retried, never deleted by this package; RequeueDead (`kioskctl outbox requeue`)
+// puts them back once a technician has settled the refusal. Append does not deduplicate keys:
+// the caller makes one key per promise, and the center deduplicates.
 //
 // Bounded. The file holds at most Capacity records (pending plus dead letters). When it is
 // full, Append returns ErrFull and nothing is dropped; Reserve lets the session machine hold
