@@ -43,7 +43,7 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
-		ob, err := openReadOnly(*db, 0)
+		ob, err := openOutboxReadOnly(*db, 0)
 		if err != nil {
 			return err
 		}
@@ -63,7 +63,7 @@ func runJournal(args []string, stdout, stderr io.Writer) error {
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
-		ob, err := openReadOnly(*db, 0)
+		ob, err := openOutboxReadOnly(*db, 0)
 		if err != nil {
 			return err
 		}

@@ -108,7 +108,7 @@ func runOutbox(args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-func openReadOnly(path string, capacity int) (*outbox.Outbox, error) {
+func openOutboxReadOnly(path string, capacity int) (*outbox.Outbox, error) {
 	ob, err := outbox.Open(path, &outbox.Options{ReadOnly: true, Capacity: capacity})
 	if errors.Is(err, outbox.ErrLocked) {
 		return nil, fmt.Errorf("%w (is the kiosk running? stop it first)", err)
@@ -120,7 +120,7 @@ func openReadOnly(path string, capacity int) (*outbox.Outbox, error) {
 }
 
 func outboxStatus(path string, capacity int, asJSON bool, w io.Writer) error {
-	ob, err := openReadOnly(path, capacity)
+	ob, err := openOutboxReadOnly(path, capacity)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func outboxStatus(path string, capacity int, asJSON bool, w io.Writer) error {
 }
 
 func outboxDump(path string, w io.Writer) error {
-	ob, err := openReadOnly(path, 0)
+	ob, err := openOutboxReadOnly(path, 0)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-func testRecord(i int) outbox.Record {
+func obTestRecord(i int) outbox.Record {
 	return outbox.Record{
 		Kind: outbox.KindCompletion, Key: outbox.ID(fmt.Sprintf("cmpl-%04d", i)),
 		Created: time.Date(2026, 11, 22, 9, 0, i, 0, time.UTC),
@@ -36,8 +36,8 @@ func testRecord(i int) outbox.Record {
 	}
 }
 
-// outboxFile makes a real outbox file with n records and n journal entries.
-func outboxFile(t *testing.T, n int) string {
+// obTestFile makes a real outbox file with n records and n journal entries.
+func obTestFile(t *testing.T, n int) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "outbox.db")
 	ob, err := outbox.Open(path, nil)
@@ -45,7 +45,7 @@ func outboxFile(t *testing.T, n int) string {
 		t.Fatal(err)
 	}
 	for i := range n {
-		if err := ob.Append(testRecord(i)); err != nil {
+		if err := ob.Append(obTestRecord(i)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := ob.Journal().Append(outbox.EntryIssuance, outbox.Payload{IssuanceID: outbox.ID(fmt.Sprintf("iss-%04d", i))}); err != nil {
@@ -58,15 +58,15 @@ func outboxFile(t *testing.T, n int) string {
 	return path
 }
 
-func kioskctl(args ...string) (int, string, string) {
+func obCtl(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	rc := run(args, &out, &errb)
 	return rc, out.String(), errb.String()
 }
 
 func TestOutboxStatusAndDump(t *testing.T) {
-	path := outboxFile(t, 3)
-	rc, out, errs := kioskctl("outbox", "status", "-db", path)
+	path := obTestFile(t, 3)
+	rc, out, errs := obCtl("outbox", "status", "-db", path)
 	if rc != 0 {
 		t.Fatalf("status rc %d: %s", rc, errs)
 	}
@@ -75,7 +75,7 @@ func TestOutboxStatusAndDump(t *testing.T) {
 			t.Errorf("status output lacks %q:\n%s", want, out)
 		}
 	}
-	rc, out, _ = kioskctl("outbox", "status", "-json", "-capacity", "3", "-db", path)
+	rc, out, _ = obCtl("outbox", "status", "-json", "-capacity", "3", "-db", path)
 	var st struct {
 		Pending, Headroom int
 	}
@@ -83,7 +83,7 @@ func TestOutboxStatusAndDump(t *testing.T) {
 		t.Errorf("status -json = %d %q", rc, out)
 	}
 
-	rc, out, errs = kioskctl("outbox", "dump", "-db", path)
+	rc, out, errs = obCtl("outbox", "dump", "-db", path)
 	if rc != 0 {
 		t.Fatalf("dump rc %d: %s", rc, errs)
 	}
@@ -99,29 +99,29 @@ func TestOutboxStatusAndDump(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[1]), &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.State != "pending" || d.Seq != 2 || d.Key != "cmpl-0001" || d.Payload != testRecord(1).Payload {
+	if d.State != "pending" || d.Seq != 2 || d.Key != "cmpl-0001" || d.Payload != obTestRecord(1).Payload {
 		t.Errorf("dump line 2 = %+v", d)
 	}
 }
 
 func TestOutboxCommandsOnMissingLockedCorruptFile(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "none.db")
-	if rc, _, errs := kioskctl("outbox", "status", "-db", missing); rc != 1 || !strings.Contains(errs, "does not exist") {
+	if rc, _, errs := obCtl("outbox", "status", "-db", missing); rc != 1 || !strings.Contains(errs, "does not exist") {
 		t.Errorf("status of a missing file: rc %d, %q", rc, errs)
 	}
 	if _, err := os.Stat(missing); err == nil {
 		t.Error("status created the missing file")
 	}
-	if rc, _, errs := kioskctl("outbox", "drain", "-center", "http://127.0.0.1:1", "-db", missing); rc != 1 || !strings.Contains(errs, "does not exist") {
+	if rc, _, errs := obCtl("outbox", "drain", "-center", "http://127.0.0.1:1", "-db", missing); rc != 1 || !strings.Contains(errs, "does not exist") {
 		t.Errorf("drain of a missing file: rc %d, %q", rc, errs)
 	}
 
-	path := outboxFile(t, 1)
+	path := obTestFile(t, 1)
 	ob, err := outbox.Open(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc, _, errs := kioskctl("outbox", "status", "-db", path)
+	rc, _, errs := obCtl("outbox", "status", "-db", path)
 	ob.Close()
 	if rc != 1 || !strings.Contains(errs, "locked") || !strings.Contains(errs, "kiosk running") {
 		t.Errorf("status of a locked file: rc %d, %q", rc, errs)
@@ -131,36 +131,36 @@ func TestOutboxCommandsOnMissingLockedCorruptFile(t *testing.T) {
 	if err := os.WriteFile(path, garbage, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	rc, _, errs = kioskctl("outbox", "status", "-db", path)
+	rc, _, errs = obCtl("outbox", "status", "-db", path)
 	if rc != 1 || !strings.Contains(errs, "corrupt") || !strings.Contains(errs, "move-aside") {
 		t.Errorf("status of a corrupt file: rc %d, %q", rc, errs)
 	}
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, garbage) {
 		t.Fatal("status changed a corrupt file")
 	}
-	rc, out, errs := kioskctl("outbox", "move-aside", "-db", path)
+	rc, out, errs := obCtl("outbox", "move-aside", "-db", path)
 	if rc != 0 || !strings.Contains(out, ".corrupt-") {
 		t.Fatalf("move-aside: rc %d, %q %q", rc, out, errs)
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("file still at %s after move-aside", path)
 	}
-	if rc, _, _ := kioskctl("outbox", "bogus"); rc != 2 {
+	if rc, _, _ := obCtl("outbox", "bogus"); rc != 2 {
 		t.Errorf("unknown subcommand rc %d, want 2", rc)
 	}
-	if rc, _, _ := kioskctl("outbox", "drain", "-db", path); rc != 2 {
+	if rc, _, _ := obCtl("outbox", "drain", "-db", path); rc != 2 {
 		t.Errorf("drain without -center rc %d, want 2", rc)
 	}
 }
 
-// recordsCenter implements the center's POST /v1/records wire for the drain test.
-type recordsCenter struct {
+// obRecordsCenter implements the center's POST /v1/records wire for the drain test.
+type obRecordsCenter struct {
 	mu     sync.Mutex
 	keys   []string
 	refuse string
 }
 
-func (c *recordsCenter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (c *obRecordsCenter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var rec outbox.Record
 	if r.URL.Path != "/v1/records" || json.NewDecoder(r.Body).Decode(&rec) != nil {
 		w.WriteHeader(http.StatusBadRequest)
@@ -179,8 +179,8 @@ func (c *recordsCenter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, `{"status":"accepted"}`)
 }
 
-// testPKI writes a CA, a server certificate for 127.0.0.1 and a client certificate (PEM files).
-func testPKI(t *testing.T) (dir string, serverCert tls.Certificate, pool *x509.CertPool) {
+// obTestPKI writes a CA, a server certificate for 127.0.0.1 and a client certificate (PEM files).
+func obTestPKI(t *testing.T) (dir string, serverCert tls.Certificate, pool *x509.CertPool) {
 	t.Helper()
 	dir = t.TempDir()
 	newKey := func() *ecdsa.PrivateKey {
@@ -235,21 +235,21 @@ func testPKI(t *testing.T) (dir string, serverCert tls.Certificate, pool *x509.C
 }
 
 func TestOutboxDrainOverMutualTLS(t *testing.T) {
-	path := outboxFile(t, 5)
-	pki, serverCert, pool := testPKI(t)
-	c := &recordsCenter{refuse: "cmpl-0002"}
+	path := obTestFile(t, 5)
+	pki, serverCert, pool := obTestPKI(t)
+	c := &obRecordsCenter{refuse: "cmpl-0002"}
 	srv := httptest.NewUnstartedServer(c)
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert}
 	srv.StartTLS()
 	defer srv.Close()
 
 	// Without the client certificate the center does not talk to us: nothing is lost.
-	rc, out, errs := kioskctl("outbox", "drain", "-db", path, "-center", srv.URL, "-ca", filepath.Join(pki, "ca.pem"), "-timeout", "5s")
+	rc, out, errs := obCtl("outbox", "drain", "-db", path, "-center", srv.URL, "-ca", filepath.Join(pki, "ca.pem"), "-timeout", "5s")
 	if rc != 1 || !strings.Contains(out, "delivered 0") || !strings.Contains(out, "5 pending") {
 		t.Fatalf("drain without a client certificate: rc %d, %q %q", rc, out, errs)
 	}
 
-	rc, out, errs = kioskctl("outbox", "drain", "-db", path, "-center", srv.URL,
+	rc, out, errs = obCtl("outbox", "drain", "-db", path, "-center", srv.URL,
 		"-cert", filepath.Join(pki, "kiosk.pem"), "-key", filepath.Join(pki, "kiosk.key"), "-ca", filepath.Join(pki, "ca.pem"))
 	if rc != 0 {
 		t.Fatalf("drain rc %d: %s %s", rc, out, errs)
@@ -260,34 +260,34 @@ func TestOutboxDrainOverMutualTLS(t *testing.T) {
 	if got := strings.Join(c.keys, ","); got != "cmpl-0000,cmpl-0001,cmpl-0003,cmpl-0004" {
 		t.Errorf("center got %s", got)
 	}
-	rc, out, _ = kioskctl("outbox", "dump", "-db", path)
+	rc, out, _ = obCtl("outbox", "dump", "-db", path)
 	if rc != 0 || !strings.Contains(out, `"state":"dead"`) || !strings.Contains(out, "already_voided") {
 		t.Errorf("dump after drain: %q", out)
 	}
-	rc, out, _ = kioskctl("outbox", "status", "-db", path)
+	rc, out, _ = obCtl("outbox", "status", "-db", path)
 	if rc != 0 || !strings.Contains(out, "dead letters:    1") || !strings.Contains(out, "already_voided") {
 		t.Errorf("status after drain: %q", out)
 	}
-	rc, out, _ = kioskctl("outbox", "requeue", "-db", path)
+	rc, out, _ = obCtl("outbox", "requeue", "-db", path)
 	if rc != 0 || !strings.Contains(out, "requeued 1") {
 		t.Errorf("requeue: %d %q", rc, out)
 	}
-	rc, out, _ = kioskctl("outbox", "status", "-db", path)
+	rc, out, _ = obCtl("outbox", "status", "-db", path)
 	if rc != 0 || !strings.Contains(out, "pending:         1") || !strings.Contains(out, "dead letters:    0") {
 		t.Errorf("status after requeue: %q", out)
 	}
-	if rc, _, errs := kioskctl("outbox", "drain", "-db", path, "-center", srv.URL, "-cert", filepath.Join(pki, "kiosk.pem")); rc != 1 || !strings.Contains(errs, "-key") {
+	if rc, _, errs := obCtl("outbox", "drain", "-db", path, "-center", srv.URL, "-cert", filepath.Join(pki, "kiosk.pem")); rc != 1 || !strings.Contains(errs, "-key") {
 		t.Errorf("drain with -cert but no -key: rc %d %q", rc, errs)
 	}
 }
 
 func TestJournalVerifyAndShow(t *testing.T) {
-	path := outboxFile(t, 6)
-	rc, out, errs := kioskctl("journal", "verify", "-db", path)
+	path := obTestFile(t, 6)
+	rc, out, errs := obCtl("journal", "verify", "-db", path)
 	if rc != 0 || !strings.Contains(out, "journal OK: 6 entries, seq 1 to 6") {
 		t.Fatalf("verify: rc %d %q %q", rc, out, errs)
 	}
-	rc, out, _ = kioskctl("journal", "show", "-n", "2", "-db", path)
+	rc, out, _ = obCtl("journal", "show", "-n", "2", "-db", path)
 	if rc != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, `"seq":5`) || !strings.Contains(out, `"seq":6`) {
 		t.Errorf("show -n 2: %q", out)
 	}
@@ -305,11 +305,11 @@ func TestJournalVerifyAndShow(t *testing.T) {
 		return j.Put(k, v)
 	})
 	db.Close()
-	rc, _, errs = kioskctl("journal", "verify", "-db", path)
+	rc, _, errs = obCtl("journal", "verify", "-db", path)
 	if rc != 1 || !strings.Contains(errs, "at seq 4") || !strings.Contains(errs, "edited") {
 		t.Errorf("verify of an edited journal: rc %d %q", rc, errs)
 	}
-	if rc, _, errs := kioskctl("journal", "prune", "-keep", "1h", "-db", path); rc != 1 || !strings.Contains(errs, "does not verify") {
+	if rc, _, errs := obCtl("journal", "prune", "-keep", "1h", "-db", path); rc != 1 || !strings.Contains(errs, "does not verify") {
 		t.Errorf("prune of a broken journal: rc %d %q", rc, errs)
 	}
 }
