@@ -110,17 +110,25 @@ func TestCrashSIGKILLLosesNothing(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Kill at a random moment: sometimes during start-up and Open, mostly mid-append.
-		delay := time.Duration(rnd.IntN(60)+2) * time.Millisecond
+		// Kill at a random moment: every fifth child during start-up and Open, the others a
+		// random time after their first Append returned (mid-append, mid-delivery).
+		kill := func() { cmd.Process.Signal(syscall.SIGKILL) }
+		guard := time.AfterFunc(30*time.Second, kill) // a child that never appends
+		armed := false
 		if round%5 == 0 {
-			delay = time.Duration(rnd.IntN(15)) * time.Millisecond
+			time.AfterFunc(time.Duration(rnd.IntN(40))*time.Millisecond, kill)
+			armed = true
 		}
-		time.AfterFunc(delay, func() { cmd.Process.Signal(syscall.SIGKILL) })
 		sc := bufio.NewScanner(stdout)
 		var lines []string
 		for sc.Scan() {
+			if !armed {
+				time.AfterFunc(time.Duration(rnd.IntN(80)+1)*time.Millisecond, kill)
+				armed = true
+			}
 			lines = append(lines, sc.Text())
 		}
+		guard.Stop()
 		err = cmd.Wait()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
