@@ -276,7 +276,7 @@ func (m *machine) record(r Record) {
 	s := &m.s
 	s.Seq++
 	r.Txn = m.txnID()
-	r.Key = fmt.Sprintf("%s/%s/%d", r.Txn, r.Kind, s.Seq)
+	r.Key = fmt.Sprintf("%s:%s:%d", r.Txn, r.Kind, s.Seq)
 	m.emit(OutboxAppend{Record: r})
 }
 

@@ -178,3 +178,9 @@ func (r Record) Validate() error {
 	}
 	return nil
 }
+
+// IsID reports whether s has the shape of an ID (callers mapping their own records use it).
+func IsID(s string) bool { return validID(ID(s)) }
+
+// IsCode reports whether s has the shape of a Code.
+func IsCode(s string) bool { return validCode(Code(s)) }
