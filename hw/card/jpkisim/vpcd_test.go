@@ -90,8 +90,11 @@ func TestLinkProtocol(t *testing.T) {
 	// vpcd goes away (pcscd restart): the card dials again.
 	c.Close()
 	c = v.accept()
-	if l.Connects() != 2 {
-		t.Fatalf("connects = %d, want 2", l.Connects())
+	for i := 0; l.Connects() != 2; i++ {
+		if i == 100 {
+			t.Fatalf("connects = %d, want 2", l.Connects())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	// Removal closes the socket; insertion dials again.
 	l.Remove()
