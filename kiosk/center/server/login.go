@@ -232,7 +232,7 @@ func (s *Server) checkCard(res Resident, kind string) *apiError {
 // 6:30–23:00.
 func (s *Server) checkServiceTime(m Municipality, now time.Time, issuance bool) *apiError {
 	if m.Maintenance || s.maintenanceAll.Load() {
-		return refuse(http.StatusServiceUnavailable, center.CodeMaintenance, "maintenance")
+		return forbidden(center.CodeMaintenance, "maintenance")
 	}
 	if issuance && closedDay(now) {
 		return forbidden(center.CodeClosedDay, "closed 29 Dec - 3 Jan", "reopens", reopening(now).Format("2006-01-02"))
