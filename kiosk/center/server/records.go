@@ -186,3 +186,16 @@ func asRefusal(err error) (*apiError, bool) {
 	}
 	return nil, false
 }
+
+// Counts returns how many entries each stored collection holds (for tests and the admin: proof
+// that a refused request changed nothing).
+func (s *Server) Counts() (map[string]int, error) {
+	out := map[string]int{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			out[string(b)] = tx.Bucket(b).Stats().KeyN
+		}
+		return nil
+	})
+	return out, err
+}

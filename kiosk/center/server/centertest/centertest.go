@@ -155,3 +155,21 @@ func (c *Center) Card(t testing.TB, residentID string) jpkisim.Profile {
 	}
 	return p
 }
+
+// StartFresh starts a center with its own, newly made PKI (slow: seconds), for tests that need a
+// second, unrelated PKI.
+func StartFresh(t testing.TB) *Center {
+	t.Helper()
+	dir := t.TempDir()
+	clock := &Clock{t: DefaultTime}
+	s, err := server.New(server.Config{DataDir: dir, Now: clock.Now, NoSync: true})
+	if err != nil {
+		t.Fatalf("centertest: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("centertest: close: %v", err)
+		}
+	})
+	return &Center{Server: s, Dir: dir, Clock: clock}
+}
