@@ -47,7 +47,9 @@ func TestCenterdEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var logs bytes.Buffer
-	go func() { done <- run(ctx, []string{"-data", data, "-listen", listen, "-admin", adminAddr}, &logs, &logs) }()
+	go func() {
+		done <- run(ctx, []string{"-data", data, "-listen", listen, "-admin", adminAddr}, &logs, &logs)
+	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := http.Get(adminURL + server.AdminResidents)
