@@ -178,7 +178,7 @@ func (s *Server) content(r Resident, persons []Resident, m Municipality, t strin
 				asOf = p.UpdatedAt
 			}
 			fs := []document.Field{f(document.FieldName, p.Name), f(document.FieldNameKana, p.Kana),
-				f(document.FieldBirthDate, p.Birth), f(document.FieldSex, sexName(p.Sex)),
+				f(document.FieldBirthDate, p.Birth), f(document.FieldSex, p.SexName),
 				f(document.FieldBecameResident, p.BecameResident), f(document.FieldAddressDate, p.AddressDate)}
 			if p.PreviousAddress != "" {
 				fs = append(fs, f(document.FieldPreviousAddress, p.PreviousAddress))
@@ -246,7 +246,7 @@ func (s *Server) content(r Resident, persons []Resident, m Municipality, t strin
 					f(document.FieldBirthDate, p.Birth), f(document.FieldFuhyoHistory, p.FuhyoHistory)}})
 				continue
 			}
-			fs := []document.Field{f(document.FieldName, p.Name), f(document.FieldBirthDate, p.Birth), f(document.FieldSex, sexName(p.Sex)),
+			fs := []document.Field{f(document.FieldName, p.Name), f(document.FieldBirthDate, p.Birth), f(document.FieldSex, p.SexName),
 				f(document.FieldRelationship, p.Relationship)}
 			if p.Father != "" {
 				fs = append(fs, f(document.FieldFather, p.Father))
@@ -255,8 +255,10 @@ func (s *Server) content(r Resident, persons []Resident, m Municipality, t strin
 				fs = append(fs, f(document.FieldMother, p.Mother))
 			}
 			if p.BirthPlace != "" {
-				fs = append(fs, f(document.FieldBirthPlace, p.BirthPlace),
-					f(document.FieldBirthRecord, "【出生日】"+p.Birth+" 【出生地】"+p.BirthPlace))
+				fs = append(fs, f(document.FieldBirthPlace, p.BirthPlace))
+			}
+			if p.BirthRecord != "" {
+				fs = append(fs, f(document.FieldBirthRecord, p.BirthRecord))
 			}
 			if p.MarriageRecord != "" {
 				fs = append(fs, f(document.FieldMarriageRecord, p.MarriageRecord))
@@ -268,16 +270,6 @@ func (s *Server) content(r Resident, persons []Resident, m Municipality, t strin
 	}
 	c.AsOf = asOf
 	return c, nil
-}
-
-func sexName(code string) string {
-	switch code {
-	case "1":
-		return "男"
-	case "2":
-		return "女"
-	}
-	return ""
 }
 
 // sealImage is a small red ring standing in for a registered seal's impression (PNG, base64).

@@ -115,7 +115,11 @@ func (s *Server) init() error {
 			return err
 		}
 		seed := s.now()
-		munis := seedMunicipalities()
+		w, err := loadWorld(seed)
+		if err != nil {
+			return err
+		}
+		munis := w.Municipalities
 		ps, err := newPKIState(seed, s.cfg.Hosts, munis)
 		if err != nil {
 			return err
@@ -129,7 +133,7 @@ func (s *Server) init() error {
 				return err
 			}
 		}
-		for _, r := range seedResidents(seed) {
+		for _, r := range w.Residents {
 			if err := putJSON(tx, bktResidents, r.ID, r); err != nil {
 				return err
 			}
