@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"certkiosk/kiosk/center"
 
@@ -86,8 +87,36 @@ func (f *flights) acquire(k string) func() {
 
 // storedAnswer is a successful answer kept for its idempotency key.
 type storedAnswer struct {
-	ReqHash []byte `json:"req_hash"`
-	Body    []byte `json:"body"`
+	ReqHash []byte    `json:"req_hash"`
+	Body    []byte    `json:"body"`
+	At      time.Time `json:"at"`
+}
+
+// IdempotencyRetention is how long answers are kept for their keys. A kiosk retries within
+// minutes and its outbox within days; older keys are dropped when the center starts.
+const IdempotencyRetention = 14 * 24 * time.Hour
+
+// pruneIdempotency drops stored answers older than IdempotencyRetention.
+func (s *Server) pruneIdempotency() (int, error) {
+	cut := s.now().Add(-IdempotencyRetention)
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktIdem).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var a storedAnswer
+			if err := json.Unmarshal(v, &a); err != nil {
+				return fmt.Errorf("decode stored answer: %w", err)
+			}
+			if a.At.Before(cut) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 // Handler returns the kiosk API. It expects requests over TLS with the kiosk certificate verified
@@ -254,7 +283,7 @@ func (s *Server) idempotent(w http.ResponseWriter, c call, group string, reqHash
 				return err
 			}
 		}
-		return putJSON(tx, bktIdem, k, storedAnswer{ReqHash: reqHash, Body: body})
+		return putJSON(tx, bktIdem, k, storedAnswer{ReqHash: reqHash, Body: body, At: s.now()})
 	})
 	if aerr, ok := asRefusal(err); ok {
 		writeError(w, aerr)

@@ -154,6 +154,13 @@ func (s *Server) init() error {
 		return fmt.Errorf("load maintenance flag: %w", err)
 	}
 	s.maintenanceAll.Store(maint)
+	n, err := s.pruneIdempotency()
+	if err != nil {
+		return fmt.Errorf("prune idempotency keys: %w", err)
+	}
+	if n > 0 {
+		s.log.Info("dropped old idempotency keys", "count", n)
+	}
 	return nil
 }
 

@@ -6,6 +6,8 @@ import (
 
 	"certkiosk/kiosk/center"
 	"certkiosk/kiosk/document"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestSeedWorld(t *testing.T) {
@@ -107,5 +109,42 @@ func TestAgeAndCalendar(t *testing.T) {
 	}
 	if closedDay(at(2027, 1, 4, 0, 0)) {
 		t.Fatal("4 Jan closed")
+	}
+}
+
+func TestOldIdempotencyKeysArePrunedAtStart(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, JST)
+	clock := func() time.Time { return now }
+	s, err := New(Config{DataDir: dir, Now: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if err := putJSON(tx, bktIdem, "old", storedAnswer{At: now.Add(-15 * 24 * time.Hour)}); err != nil {
+			return err
+		}
+		return putJSON(tx, bktIdem, "new", storedAnswer{At: now.Add(-time.Hour)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = New(Config{DataDir: dir, Now: clock, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktIdem)
+		if b.Get([]byte("old")) != nil || b.Get([]byte("new")) == nil {
+			t.Error("want the old key dropped and the new one kept")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
