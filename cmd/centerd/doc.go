@@ -2,7 +2,7 @@
 // admin API on a loopback port, a test PKI and demo world made on first start in its data
 // directory (see package certkiosk/kiosk/center/server).
 //
-//	centerd [-listen ADDR] [-admin ADDR] [-data DIR] [-hosts NAMES]
+//	centerd [-listen ADDR] [-admin ADDR] [-data DIR] [-hosts NAMES] [-v]
 //	centerd export-card  (-data DIR | -admin URL) -resident ID -out FILE
 //	centerd export-kiosk (-data DIR | -admin URL) -kiosk ID -out DIR
 //	centerd residents    (-data DIR | -admin URL)

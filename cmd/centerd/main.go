@@ -73,13 +73,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	adminAddr := fs.String("admin", defaultAdmin, "admin API address (plain HTTP: keep it on loopback; empty = off)")
 	data := fs.String("data", defaultData, "data directory (created and seeded on first start)")
 	hosts := fs.String("hosts", "localhost,127.0.0.1,::1", "comma-separated names in the TLS certificate (first start only)")
+	verbose := fs.Bool("v", false, "log every request (path, kiosk, status; never a body)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	_, statErr := os.Stat(filepath.Join(*data, server.DBFile))
 	t0 := time.Now()
 	s, err := server.New(server.Config{DataDir: *data, Hosts: strings.Split(*hosts, ","), Logger: log})

@@ -137,7 +137,30 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refuse(http.StatusNotFound, center.CodeNotFound, "no such endpoint: "+r.URL.Path))
 	})
-	return recoverer(mux)
+	return s.logRequests(recoverer(mux))
+}
+
+// statusWriter remembers the status of an answer for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+
+// logRequests logs one line per call at debug level: path, kiosk, status, duration. Never a
+// body: bodies hold certificates and personal data.
+func (s *Server) logRequests(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t0 := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		kiosk := ""
+		if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+			kiosk = r.TLS.PeerCertificates[0].Subject.CommonName
+		}
+		s.log.Debug("request", "path", r.URL.Path, "kiosk", kiosk, "status", sw.status, "took", time.Since(t0))
+	})
 }
 
 // recoverer turns a panic into a 500 with a code rather than a dropped connection. Fuzzing

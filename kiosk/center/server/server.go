@@ -221,7 +221,8 @@ func (s *Server) Start(listen, adminListen string) (kioskURL, adminURL string, e
 	s.httpMu.Lock()
 	s.servers = append(s.servers, hs)
 	s.httpMu.Unlock()
-	go hs.Serve(tls.NewListener(l, tc))
+	// ServeTLS adds HTTP/2 to the TLS configuration; the certificate comes from hs.TLSConfig.
+	go hs.ServeTLS(l, "", "")
 	kioskURL = "https://" + hostPort(l.Addr())
 	if adminListen != "" {
 		al, err := net.Listen("tcp", adminListen)
