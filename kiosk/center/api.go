@@ -22,6 +22,7 @@ const (
 	PathPINReset       = "/v1/pinreset/authorize"
 	PathPINResetResult = "/v1/pinreset/result"
 	PathRecords        = "/v1/records"
+	PathHealth         = "/v1/health" // GET; changes nothing
 )
 
 // HeaderIdempotencyKey carries the idempotency key of a state-changing call.
@@ -220,6 +221,15 @@ type Record struct {
 // RecordAck is the answer to a delivered record.
 type RecordAck struct {
 	Status string `json:"status"` // "accepted" or "duplicate"
+}
+
+// Health is the answer of GET /v1/health: the center is up, this kiosk's certificate is accepted,
+// and the center's clock (the kiosk can warn about skew).
+type Health struct {
+	Status  string    `json:"status"`
+	KioskID string    `json:"kiosk_id"`
+	Now     time.Time `json:"now"`
+	API     int       `json:"api"`
 }
 
 // OK is the answer of calls that return nothing else.

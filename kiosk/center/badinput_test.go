@@ -121,8 +121,15 @@ func TestKioskWithoutCertificate(t *testing.T) {
 	noCert := &tls.Config{RootCAs: cr.CenterCAs, MinVersion: tls.VersionTLS13}
 	cl := center.NewClient(c.URL, noCert)
 	defer cl.Close()
-	_, err := cl.Challenge(context.Background(), center.NewKey(), center.PurposeIssue)
+	_, err := cl.Health(context.Background())
 	wantRefusal(t, err, center.CodeKioskCertRequired)
+	_, err = cl.Challenge(context.Background(), center.NewKey(), center.PurposeIssue)
+	wantRefusal(t, err, center.CodeKioskCertRequired)
+	good, _ := c.Client(t, "kiosk-a")
+	h, herr := good.Health(context.Background())
+	if herr != nil || h.KioskID != "kiosk-a" || !h.Now.Equal(centertest.DefaultTime) {
+		t.Fatalf("health %+v, %v", h, herr)
+	}
 	var re *center.RefusalError
 	if !errors.As(err, &re) || re.Status != http.StatusUnauthorized {
 		t.Fatalf("%v: want 401", err)

@@ -59,6 +59,22 @@ func NewKey() string {
 	return hex.EncodeToString(b[:])
 }
 
+// Health checks that the center answers and accepts this kiosk's certificate.
+func (c *Client) Health(ctx context.Context) (Health, error) {
+	var out Health
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+PathHealth, nil)
+	if err != nil {
+		return out, fmt.Errorf("center %s: %w", PathHealth, err)
+	}
+	err = c.do(ctx, req, PathHealth, &out)
+	return out, err
+}
+
 // Challenge asks for a login challenge for purpose (PurposeIssue or PurposePINReset).
 func (c *Client) Challenge(ctx context.Context, key, purpose string) (Challenge, error) {
 	var out Challenge
@@ -167,6 +183,11 @@ func (c *Client) call(ctx context.Context, path, key string, body, out any) erro
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(HeaderIdempotencyKey, key)
+	return c.do(ctx, req, path, out)
+}
+
+// do sends req and decodes a 2xx answer into out; see the package doc for the error kinds.
+func (c *Client) do(ctx context.Context, req *http.Request, path string, out any) error {
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return classify(ctx, path, err)

@@ -134,6 +134,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc(center.PathVoid, s.recordCall(center.RecordVoid))
 	mux.HandleFunc(center.PathRefund, s.recordCall(center.RecordRefund))
 	mux.HandleFunc(center.PathPINResetResult, s.recordCall(center.RecordPINResetResult))
+	mux.HandleFunc(center.PathHealth, s.handleHealth)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refuse(http.StatusNotFound, center.CodeNotFound, "no such endpoint: "+r.URL.Path))
 	})
@@ -194,18 +195,45 @@ func decodeInto[T any](b []byte) (*T, error) {
 	return &v, nil
 }
 
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeError(w, refuse(http.StatusMethodNotAllowed, center.CodeMethodNotAllowed, "use GET"))
+		return
+	}
+	kiosk, aerr := peerKiosk(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	b, err := json.Marshal(center.Health{Status: "ok", KioskID: kiosk, Now: s.now(), API: 1})
+	if err != nil {
+		writeError(w, internal(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, b)
+}
+
+// peerKiosk is the kiosk id of the verified client certificate.
+func peerKiosk(r *http.Request) (string, *apiError) {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.PeerCertificates) == 0 {
+		return "", refuse(http.StatusUnauthorized, center.CodeKioskCertRequired, "present the kiosk device certificate")
+	}
+	kiosk := r.TLS.PeerCertificates[0].Subject.CommonName
+	if !validKioskID(kiosk) {
+		return "", refuse(http.StatusUnauthorized, center.CodeKioskCertRequired, "kiosk certificate has no valid kiosk id")
+	}
+	return kiosk, nil
+}
+
 // preamble does what every state-changing call shares: method, kiosk certificate, idempotency
 // key, body size. It never changes state.
 func (s *Server) preamble(w http.ResponseWriter, r *http.Request) (call, []byte, *apiError) {
 	if r.Method != http.MethodPost {
 		return call{}, nil, refuse(http.StatusMethodNotAllowed, center.CodeMethodNotAllowed, "use POST")
 	}
-	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.PeerCertificates) == 0 {
-		return call{}, nil, refuse(http.StatusUnauthorized, center.CodeKioskCertRequired, "present the kiosk device certificate")
-	}
-	kiosk := r.TLS.PeerCertificates[0].Subject.CommonName
-	if !validKioskID(kiosk) {
-		return call{}, nil, refuse(http.StatusUnauthorized, center.CodeKioskCertRequired, "kiosk certificate has no valid kiosk id")
+	kiosk, aerr := peerKiosk(r)
+	if aerr != nil {
+		return call{}, nil, aerr
 	}
 	key := r.Header.Get(center.HeaderIdempotencyKey)
 	if !validKey(key) {
