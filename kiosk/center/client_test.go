@@ -521,3 +521,42 @@ func TestRecords(t *testing.T) {
 	err = k.cl.DeliverRecord(ctx, center.RecordTelemetry, tk, time.Now(), map[string]any{"paper": "out"})
 	wantRefusal(t, err, center.CodeIdempotencyConflict)
 }
+
+// TestChallengeRace: logins racing with one challenge under different keys open one session.
+func TestChallengeRace(t *testing.T) {
+	c := centertest.Start(t)
+	k := newKiosk(t, c, "kiosk-a")
+	cd := loadCard(t, c, "r101")
+	ctx := context.Background()
+	for round := 0; round < 5; round++ {
+		ch, err := k.cl.Challenge(ctx, center.NewKey(), center.PurposeIssue)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := center.LoginRequest{ChallengeID: ch.ChallengeID, Certificate: cd.p.AuthCert, Signature: sign(t, cd.authKey, ch.Nonce, k.cr.KioskID)}
+		const n = 6
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				_, errs[i] = k.cl.Login(ctx, center.NewKey(), req)
+			}(i)
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case center.IsRefusal(err, center.CodeChallengeExpired):
+			default:
+				t.Fatal(err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("round %d: %d sessions from one challenge, want 1", round, ok)
+		}
+	}
+}

@@ -26,6 +26,7 @@ type challenge struct {
 	nonce   []byte
 	expires time.Time
 	used    bool
+	busy    bool // a login with it is being decided: a concurrent second login is refused
 }
 
 // session is an open login. Nothing in it is shared with another session.
@@ -96,19 +97,36 @@ func forbidden(code, msg string, kv ...string) *apiError {
 
 func (s *Server) handleLogin(c call, req *center.LoginRequest) result {
 	now := s.now()
+	// Take the challenge for this attempt, so that two logins racing with one challenge cannot
+	// both open a session. A refusal gives it back (refusals change nothing); a success spends it.
 	s.mu.Lock()
 	ch, ok := s.challenges[req.ChallengeID]
 	var chCopy challenge
 	if ok {
 		chCopy = *ch
 	}
+	free := ok && chCopy.kiosk == c.kiosk && !chCopy.used && !chCopy.busy
+	if free && !now.After(chCopy.expires) {
+		ch.busy = true
+	}
 	s.mu.Unlock()
-	if !ok || chCopy.kiosk != c.kiosk || chCopy.used {
+	if !free {
 		return result{err: refuse(http.StatusUnauthorized, center.CodeChallengeExpired, "unknown or used challenge: ask for a new one")}
 	}
 	if now.After(chCopy.expires) {
 		return result{err: refuse(http.StatusUnauthorized, center.CodeChallengeExpired, "challenge expired: ask for a new one")}
 	}
+	res := s.login(c, req, ch, chCopy, now)
+	if res.err != nil {
+		s.mu.Lock()
+		ch.busy = false
+		s.mu.Unlock()
+	}
+	return res
+}
+
+// login decides a login whose challenge this attempt holds.
+func (s *Server) login(c call, req *center.LoginRequest, ch *challenge, chCopy challenge, now time.Time) result {
 	if len(req.Certificate) == 0 || len(req.Certificate) > 8192 {
 		return result{err: badRequest("certificate: want 1-8192 bytes of DER")}
 	}
@@ -202,9 +220,7 @@ func (s *Server) handleLogin(c call, req *center.LoginRequest) result {
 		commit: func() {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			if ch, ok := s.challenges[req.ChallengeID]; ok {
-				ch.used = true
-			}
+			ch.used, ch.busy = true, false
 			s.sessions[ss.id] = ss
 		},
 	}
