@@ -29,6 +29,7 @@ type loadStats struct {
 	ids       map[string]string // issuance id → session id
 	dups      int
 	timeouts  int
+	retries   int
 }
 
 func (s *loadStats) add(d time.Duration) {
@@ -94,12 +95,29 @@ func TestLoadManyKiosks(t *testing.T) {
 		t.Error(err)
 	}
 	el := time.Since(start)
-	t.Logf("%d kiosks × %d sessions: %d issuances in %v (%.0f/s); issuance latency p50 %v p99 %v; %d duplicate pairs, %d client timeouts retried",
+	t.Logf("%d kiosks × %d sessions: %d issuances in %v (%.0f/s); issuance latency p50 %v p99 %v; %d duplicate pairs, %d client timeouts retried, %d transport retries",
 		kiosks, sessions, len(st.latencies), el.Round(time.Millisecond), float64(len(st.latencies))/el.Seconds(),
-		percentile(st.latencies, 0.5).Round(time.Microsecond), percentile(st.latencies, 0.99).Round(time.Microsecond), st.dups, st.timeouts)
+		percentile(st.latencies, 0.5).Round(time.Microsecond), percentile(st.latencies, 0.99).Round(time.Microsecond), st.dups, st.timeouts, st.retries)
 	if len(st.ids) != kiosks*sessions {
 		t.Fatalf("%d distinct issuances, want %d", len(st.ids), kiosks*sessions)
 	}
+}
+
+// retry repeats call (which reuses its idempotency key) while the service is unreachable or slow,
+// as a kiosk does: on a loaded machine 500 simultaneous handshakes can time out.
+func retry(st *loadStats, call func() error) error {
+	var err error
+	for i := 0; i < 8; i++ {
+		err = call()
+		if !errors.Is(err, center.ErrTimeout) && !errors.Is(err, center.ErrUnavailable) {
+			return err
+		}
+		st.mu.Lock()
+		st.retries++
+		st.mu.Unlock()
+		time.Sleep(time.Duration(100*(i+1)) * time.Millisecond)
+	}
+	return err
 }
 
 // runSession is one resident's visit: challenge, login, issue (maybe duplicated or timed out and
@@ -108,12 +126,16 @@ func runSession(k *kiosk, cards map[string]card, resident string, rng *mrand.Ran
 	ctx := context.Background()
 	cd := cards[resident]
 	time.Sleep(time.Duration(rng.IntN(20)) * time.Millisecond)
-	ch, err := k.cl.Challenge(ctx, center.NewKey(), center.PurposeIssue)
+	var ch center.Challenge
+	chKey := center.NewKey()
+	err := retry(st, func() (err error) { ch, err = k.cl.Challenge(ctx, chKey, center.PurposeIssue); return err })
 	if err != nil {
 		return fmt.Errorf("challenge: %w", err)
 	}
 	lreq := center.LoginRequest{ChallengeID: ch.ChallengeID, Certificate: cd.p.AuthCert, Signature: sign(k.t, cd.authKey, ch.Nonce, k.cr.KioskID)}
-	s, err := k.cl.Login(ctx, center.NewKey(), lreq)
+	var s center.Session
+	lKey := center.NewKey()
+	err = retry(st, func() (err error) { s, err = k.cl.Login(ctx, lKey, lreq); return err })
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
@@ -135,8 +157,14 @@ func runSession(k *kiosk, cards map[string]card, resident string, rng *mrand.Ran
 		var wg sync.WaitGroup
 		wg.Add(2)
 		t0 := time.Now()
-		go func() { defer wg.Done(); a, ea = k.cl.Issue(ctx, key, req) }()
-		go func() { defer wg.Done(); b, eb = k.cl.Issue(ctx, key, req) }()
+		go func() {
+			defer wg.Done()
+			ea = retry(st, func() (err error) { a, err = k.cl.Issue(ctx, key, req); return err })
+		}()
+		go func() {
+			defer wg.Done()
+			eb = retry(st, func() (err error) { b, err = k.cl.Issue(ctx, key, req); return err })
+		}()
 		wg.Wait()
 		st.add(time.Since(t0))
 		if ea != nil || eb != nil {
@@ -156,7 +184,7 @@ func runSession(k *kiosk, cards map[string]card, resident string, rng *mrand.Ran
 		first, ferr := k.cl.Issue(tctx, key, req)
 		cancel()
 		t0 := time.Now()
-		iss, err = k.cl.Issue(ctx, key, req)
+		err = retry(st, func() (err error) { iss, err = k.cl.Issue(ctx, key, req); return err })
 		st.add(time.Since(t0))
 		if err != nil {
 			return fmt.Errorf("retry after timeout: %w", err)
@@ -166,7 +194,8 @@ func runSession(k *kiosk, cards map[string]card, resident string, rng *mrand.Ran
 			if first.IssuanceID != iss.IssuanceID {
 				return errors.New("retry with the same key got another issuance")
 			}
-		case errors.Is(ferr, center.ErrTimeout) || errors.Is(ferr, context.DeadlineExceeded) || errors.Is(ferr, context.Canceled):
+		case errors.Is(ferr, center.ErrTimeout) || errors.Is(ferr, center.ErrUnavailable) ||
+			errors.Is(ferr, context.DeadlineExceeded) || errors.Is(ferr, context.Canceled):
 			st.mu.Lock()
 			st.timeouts++
 			st.mu.Unlock()
@@ -175,7 +204,7 @@ func runSession(k *kiosk, cards map[string]card, resident string, rng *mrand.Ran
 		}
 	default:
 		t0 := time.Now()
-		iss, err = k.cl.Issue(ctx, key, req)
+		err = retry(st, func() (err error) { iss, err = k.cl.Issue(ctx, key, req); return err })
 		st.add(time.Since(t0))
 		if err != nil {
 			return fmt.Errorf("issue: %w", err)
@@ -207,10 +236,10 @@ func runSession(k *kiosk, cards map[string]card, resident string, rng *mrand.Ran
 	st.mu.Unlock()
 	ck := center.NewKey()
 	rec := center.CompletionRecord{IssuanceID: iss.IssuanceID, Printed: req.Copies, Paid: iss.TotalFee}
-	if err := k.cl.Complete(ctx, ck, rec); err != nil {
+	if err := retry(st, func() error { return k.cl.Complete(ctx, ck, rec) }); err != nil {
 		return fmt.Errorf("complete: %w", err)
 	}
-	if err := k.cl.DeliverRecord(ctx, center.RecordCompletion, ck, time.Now(), rec); err != nil {
+	if err := retry(st, func() error { return k.cl.DeliverRecord(ctx, center.RecordCompletion, ck, time.Now(), rec) }); err != nil {
 		return fmt.Errorf("completion via outbox: %w", err)
 	}
 	return nil
