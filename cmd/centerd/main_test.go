@@ -150,6 +150,10 @@ func TestCenterdEndToEnd(t *testing.T) {
 	if _, _, err := login(); !center.IsRefusal(err, center.CodeMaintenance) {
 		t.Fatalf("in maintenance: %v", err)
 	}
+	out, code := centerd(t, "admin", "-admin", adminURL, "reserve", "-resident", "r102", "-pin", "signature")
+	if code != 0 || !strings.Contains(out, `"reservation_id":"rv_`) {
+		t.Fatalf("reserve: %d %s", code, out)
+	}
 	if out, code := centerd(t, "admin", "-admin", adminURL, "move", "-resident", "nobody"); code == 0 {
 		t.Fatalf("move of an unknown resident succeeded: %s", out)
 	}
