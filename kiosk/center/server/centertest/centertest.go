@@ -7,6 +7,7 @@
 package centertest
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -97,8 +98,19 @@ func template() (string, error) {
 	return tmplDir, tmplErr
 }
 
+// Options adjust a test center.
+type Options struct {
+	Logger *slog.Logger // default: discard
+}
+
 // Start starts a center for t, closed when t ends. The clock starts at DefaultTime.
 func Start(t testing.TB) *Center {
+	t.Helper()
+	return StartWith(t, Options{})
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, o Options) *Center {
 	t.Helper()
 	tmpl, err := template()
 	if err != nil {
@@ -113,7 +125,7 @@ func Start(t testing.TB) *Center {
 		t.Fatalf("centertest: %v", err)
 	}
 	clock := &Clock{t: DefaultTime}
-	s, err := server.New(server.Config{DataDir: dir, Now: clock.Now, NoSync: true})
+	s, err := server.New(server.Config{DataDir: dir, Now: clock.Now, NoSync: true, Logger: o.Logger})
 	if err != nil {
 		t.Fatalf("centertest: %v", err)
 	}
