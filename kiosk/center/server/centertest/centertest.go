@@ -101,6 +101,7 @@ func template() (string, error) {
 // Options adjust a test center.
 type Options struct {
 	Logger *slog.Logger // default: discard
+	Sync   bool         // fsync every commit, as centerd does (default off: tests need no durability)
 }
 
 // Start starts a center for t, closed when t ends. The clock starts at DefaultTime.
@@ -125,7 +126,7 @@ func StartWith(t testing.TB, o Options) *Center {
 		t.Fatalf("centertest: %v", err)
 	}
 	clock := &Clock{t: DefaultTime}
-	s, err := server.New(server.Config{DataDir: dir, Now: clock.Now, NoSync: true, Logger: o.Logger})
+	s, err := server.New(server.Config{DataDir: dir, Now: clock.Now, NoSync: !o.Sync, Logger: o.Logger})
 	if err != nil {
 		t.Fatalf("centertest: %v", err)
 	}
