@@ -15,4 +15,7 @@
 //
 // The exports read the data directory when centerd is not running, or ask the running centerd
 // through its admin API. Everything it makes is test material: never use it for real people.
+//
+// The command only wires flags to package server; it holds no center logic of its own and
+// imports no fyne, scard or periph.
 package main
