@@ -16,3 +16,8 @@ const FontGothicName = "ipaexg.ttf"
 //
 //go:embed text/certificate_ja.toml
 var CertificateTextJA []byte
+
+// ReceiptTextJA holds the printed text of receipt-printer slips. TOML.
+//
+//go:embed text/receipt_ja.toml
+var ReceiptTextJA []byte

@@ -150,7 +150,7 @@ func (m *machine) issue(e Event) bool {
 			}
 			m.emit(Issue{Req: r, Request: IssueRequest{
 				SessionID:      t.Session.ID,
-				IdempotencyKey: fmt.Sprintf("%s/issue/%d", t.ID, r.Seq),
+				IdempotencyKey: fmt.Sprintf("%s:issue:%d", t.ID, r.Seq),
 				Type:           t.Offer.Type,
 				Options:        slices.Clone(t.Options),
 				Members:        slices.Clone(members),
