@@ -33,6 +33,7 @@ import (
 	"certkiosk/kiosk/adapters"
 	"certkiosk/kiosk/center"
 	"certkiosk/kiosk/center/server"
+	"certkiosk/kiosk/document"
 	"certkiosk/kiosk/outbox"
 	"certkiosk/kiosk/sim"
 )
@@ -112,6 +113,15 @@ func New(opts Options) (*Demo, error) {
 		return nil, err
 	}
 	d.client = center.NewClient(url, creds.TLSConfig())
+	// The municipalities' public keys, for anyone checking a printed page (kioskctl verify -keys).
+	kj, err := document.MarshalKeysJSON(creds.DocumentKeys)
+	if err == nil {
+		err = os.WriteFile(d.KeysFile(), kj, 0o644)
+	}
+	if err != nil {
+		srv.Close()
+		return nil, fmt.Errorf("demo: write document keys: %w", err)
+	}
 
 	ob, err := outbox.Open(filepath.Join(opts.Dir, "outbox.db"), nil)
 	if err != nil {
@@ -179,6 +189,9 @@ func (nopDisplay) Render(kiosk.View) {}
 type nopSpeaker struct{}
 
 func (nopSpeaker) Cue(string) {}
+
+// KeysFile is where the demo writes the municipalities' document keys (kioskctl verify -keys).
+func (d *Demo) KeysFile() string { return filepath.Join(d.opts.Dir, "document-keys.json") }
 
 // ServiceTime returns a time at which the demo center serves every certificate type: now when
 // now is a weekday between 8:30 and 17:00 JST, else 10:00 JST on the next weekday. The kiosk's
