@@ -12,6 +12,7 @@ import (
 
 	"certkiosk/hw/card/jpkisim"
 	"certkiosk/kiosk"
+	"certkiosk/kiosk/center"
 	"certkiosk/kiosk/jpki/pinreset"
 )
 
@@ -49,6 +50,19 @@ type simConn struct {
 func (s simConn) Close() error { *s.closed++; return nil }
 
 func msg(nonce []byte) []byte { return append([]byte("LOGIN:"), nonce...) }
+
+func newAdapterFromProfile(t *testing.T, p jpkisim.Profile) (*jpkisim.Card, *Card) {
+	t.Helper()
+	c, err := jpkisim.New(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := jpkisim.NewTransport(c)
+	return c, &Card{
+		Connect:      func(context.Context) (CardConn, error) { return simConn{tr, new(int)}, nil },
+		LoginMessage: func(n []byte) []byte { return center.LoginMessage(n, "kiosk-adapters") },
+	}
+}
 
 func newAdapter(t *testing.T, token string) (*Card, *jpkisim.Card, *jpkisim.Transport, *int) {
 	c, err := jpkisim.New(simProfile(t, token), nil)

@@ -48,6 +48,14 @@ const (
 	RecordPINResetResult = "pin_reset_result"
 	RecordTelemetry      = "telemetry"
 	RecordJournal        = "journal"
+	// Kept for audit, no state change: what the kiosk reports about money it could not pay
+	// back, documents that failed their binding check, device faults, 戸籍 registrations it
+	// relayed, and technicians' cash counts.
+	RecordRefundOwed         = "refund_owed"
+	RecordBindingMismatch    = "binding_mismatch"
+	RecordFault              = "fault"
+	RecordKosekiRegistration = "koseki_registration"
+	RecordCashReport         = "cash_report"
 )
 
 // ChallengeRequest asks for a login challenge.

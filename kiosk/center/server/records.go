@@ -81,7 +81,8 @@ func (s *Server) applyRecord(c call, kind string, created time.Time, payload jso
 	}
 	accepted := center.RecordAck{Status: "accepted"}
 	switch kind {
-	case center.RecordTelemetry, center.RecordJournal:
+	case center.RecordTelemetry, center.RecordJournal, center.RecordRefundOwed, center.RecordBindingMismatch,
+		center.RecordFault, center.RecordKosekiRegistration, center.RecordCashReport:
 		return result{answer: accepted, writes: store}
 	case center.RecordCompletion:
 		p, err := decodeInto[center.CompletionRecord](payload)
