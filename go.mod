@@ -8,6 +8,7 @@ require (
 	github.com/OpenPrinting/goipp v1.2.0 // indirect
 	github.com/creack/goselect v0.1.2 // indirect
 	github.com/ebfe/scard v0.0.0-20241214075232-7af069cabc25 // indirect
+	github.com/jonboulle/clockwork v0.5.0 // indirect
 	github.com/makiuchi-d/gozxing v0.1.1 // indirect
 	github.com/prometheus/client_golang v1.20.5 // indirect
 	go.bug.st/serial v1.6.4 // indirect
