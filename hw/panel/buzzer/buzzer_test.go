@@ -29,7 +29,7 @@ func TestErrorPatternOnTheLine(t *testing.T) {
 		synctest.Wait()
 		log := p.Log()
 		got := pintest.Steps(log, log[len(log)-1].At)
-		want := []pintest.Step{{gpio.High, 80 * ms}, {gpio.Low, 80 * ms}, {gpio.High, 80 * ms}, {gpio.Low, 80 * ms}, {gpio.High, 80 * ms}, {gpio.Low, 0}}
+		want := []pintest.Step{{L: gpio.High, D: 80 * ms}, {L: gpio.Low, D: 80 * ms}, {L: gpio.High, D: 80 * ms}, {L: gpio.Low, D: 80 * ms}, {L: gpio.High, D: 80 * ms}, {L: gpio.Low, D: 0}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("steps = %v\nwant    %v", got, want)
 		}
@@ -63,7 +63,7 @@ func TestClicksQueueInOrderAndOverflowIsAnError(t *testing.T) {
 		log := p.Log()
 		got := pintest.Steps(log, log[len(log)-1].At)
 		// Active-low: Low is sound. Beep 150ms, then two 15ms clicks back to back.
-		want := []pintest.Step{{gpio.Low, 150 * ms}, {gpio.High, 0}, {gpio.Low, 15 * ms}, {gpio.High, 0}, {gpio.Low, 15 * ms}, {gpio.High, 0}}
+		want := []pintest.Step{{L: gpio.Low, D: 150 * ms}, {L: gpio.High, D: 0}, {L: gpio.Low, D: 15 * ms}, {L: gpio.High, D: 0}, {L: gpio.Low, D: 15 * ms}, {L: gpio.High, D: 0}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("steps = %v\nwant    %v", got, want)
 		}

@@ -240,6 +240,8 @@ func (d *Dev) Halt() error {
 	return nil
 }
 
-func (d *Dev) String() string { return fmt.Sprintf("keypad{rows %v cols %v}", d.pins.Rows, d.pins.Cols) }
+func (d *Dev) String() string {
+	return fmt.Sprintf("keypad{rows %v cols %v}", d.pins.Rows, d.pins.Cols)
+}
 
 var _ conn.Resource = (*Dev)(nil)
