@@ -3,6 +3,8 @@ package selftest
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,8 +48,8 @@ func (g GPIO) Run(ctx context.Context) Result {
 		pulse = 100 * time.Millisecond
 	}
 	var bad, seen []string
-	for name, err := range g.Missing {
-		bad = append(bad, fmt.Sprintf("%s: %v", name, err))
+	for _, name := range slices.Sorted(maps.Keys(g.Missing)) {
+		bad = append(bad, fmt.Sprintf("%s: %v", name, g.Missing[name]))
 	}
 	for _, o := range g.Outputs {
 		err := o.Pin.Out(!o.Rest)

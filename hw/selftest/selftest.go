@@ -167,11 +167,16 @@ type BuildInfo struct {
 	GOARCH    string `json:"goarch"`
 }
 
+// stampedRevision and stampedTime are set by scripts/cross-build with -ldflags -X, for builds
+// where Go's own VCS stamping is off (-buildvcs=false, a git worktree, a source tarball).
+var stampedRevision, stampedTime string
+
 // ReadBuild reads the running binary's build information.
 func ReadBuild() BuildInfo {
 	b := BuildInfo{GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
+		b.Revision, b.Time = stampedRevision, stampedTime
 		return b
 	}
 	b.Module, b.Version = bi.Main.Path, bi.Main.Version
@@ -184,6 +189,9 @@ func ReadBuild() BuildInfo {
 		case "vcs.modified":
 			b.Modified = s.Value == "true"
 		}
+	}
+	if b.Revision == "" {
+		b.Revision, b.Time = stampedRevision, stampedTime
 	}
 	return b
 }
