@@ -9,13 +9,14 @@ import (
 	"os"
 	"os/signal"
 
+	"certkiosk/hw/panel/keypad"
 	"certkiosk/hw/selftest/kiosksuite"
 )
 
 func init() {
 	register(command{
 		name:    "selftest",
-		summary: "run the hardware self-test [-config FILE] [-json] [-junit FILE] [-quick]",
+		summary: "run the hardware self-test [-config FILE] [-json] [-junit FILE] [-quick] [-keypad]",
 		run:     runSelftest,
 	})
 }
@@ -28,6 +29,7 @@ func runSelftest(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	junit := fs.String("junit", "", "also write the report as JUnit XML to `file`")
 	quick := fs.Bool("quick", false, "run only the boot subset")
+	pad := fs.Bool("keypad", false, "also run the interactive keypad test (press each key when asked)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -41,7 +43,11 @@ func runSelftest(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	report, runErr := kiosksuite.Run(ctx, kiosksuite.New(kiosksuite.Options{ConfigPath: *cfgPath}), *quick)
+	opts := kiosksuite.Options{ConfigPath: *cfgPath}
+	if *pad {
+		opts.KeypadPrompt = func(k keypad.Key) { fmt.Fprintf(stderr, "keypad: press %s\n", k) }
+	}
+	report, runErr := kiosksuite.Run(ctx, kiosksuite.New(opts), *quick)
 	var err error
 	if *asJSON {
 		err = report.WriteJSON(stdout)

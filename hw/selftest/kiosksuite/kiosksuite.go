@@ -17,8 +17,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"certkiosk/hw/panel"
+	"certkiosk/hw/panel/keypad"
 	"certkiosk/hw/selftest"
 	"certkiosk/kiosk/config"
 	"periph.io/x/conn/v3/gpio"
@@ -34,6 +36,9 @@ type Options struct {
 	Getenv     func(string) string                   // default os.Getenv (for DISPLAY)
 	// CertMinDays fails the device certificate this many days before expiry; default 30.
 	CertMinDays int
+	// KeypadPrompt, when set, adds the interactive keypad test (never part of the boot subset):
+	// it is called with each key the technician must press next.
+	KeypadPrompt func(keypad.Key)
 }
 
 // New loads the configuration and returns the suite. A configuration that does not load is the
@@ -78,6 +83,9 @@ func New(o Options) *selftest.Suite {
 		s.Add(centerCheck(cfg.Center), selftest.Boot, selftest.Timeout(cfg.Center.Timeout))
 	}
 	s.Add(gpioCheck(cfg.GPIO, o.OpenLine), selftest.Boot)
+	if o.KeypadPrompt != nil {
+		s.Add(keypadCheck(cfg.GPIO, o.OpenLine, o.KeypadPrompt), selftest.Timeout(2*time.Minute))
+	}
 
 	// Card reader (PC/SC up, reader present, card answers) and printers (IPP attributes and
 	// state, ESC/POS status, optional test page) are added here by their packages, one line each:
@@ -179,6 +187,35 @@ func gpioCheck(g config.GPIO, open func(string) (gpio.PinIO, error)) selftest.Ch
 			in(fmt.Sprintf("keypad_cols[%d]", i), l)
 		}
 		return check.Run(ctx)
+	})
+}
+
+func keypadCheck(g config.GPIO, open func(string) (gpio.PinIO, error), prompt func(keypad.Key)) selftest.Check {
+	return selftest.Func("keypad", func(ctx context.Context) selftest.Result {
+		if len(g.KeypadRows) == 0 {
+			return selftest.Skip("no keypad configured")
+		}
+		var pins keypad.Pins
+		for i, l := range g.KeypadRows {
+			p, err := open(l)
+			if err != nil {
+				return selftest.Fail("gpio.keypad_rows[%d]: %v", i, err)
+			}
+			pins.Rows[i] = p
+		}
+		for i, l := range g.KeypadCols {
+			p, err := open(l)
+			if err != nil {
+				return selftest.Fail("gpio.keypad_cols[%d]: %v", i, err)
+			}
+			pins.Cols[i] = p
+		}
+		pad, err := keypad.New(pins, nil)
+		if err != nil {
+			return selftest.Fail("%v", err)
+		}
+		defer pad.Halt()
+		return selftest.KeypadPress{Events: pad.Events(), Prompt: prompt}.Run(ctx)
 	})
 }
 

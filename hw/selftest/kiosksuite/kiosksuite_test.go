@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"certkiosk/hw/panel/keypad"
 	"certkiosk/hw/selftest"
 	"certkiosk/kiosk/config"
 	"periph.io/x/conn/v3/gpio"
@@ -191,5 +192,40 @@ technician_hash = %q
 		if strings.Contains(c.Details, "PRIVATE KEY") || strings.Contains(c.Details, "pbkdf2") {
 			t.Errorf("%s shows a secret: %s", c.Name, c.Details)
 		}
+	}
+}
+
+func TestKeypadCheckWiring(t *testing.T) {
+	g := config.GPIO{KeypadRows: []string{"R0", "R1", "R2", "R3"}, KeypadCols: []string{"C0", "C1", "C2"}}
+	pins := map[string]*gpiotest.Pin{}
+	open := func(name string) (gpio.PinIO, error) {
+		if name == "C2" {
+			return nil, fmt.Errorf("open GPIO line %q: no such line", name)
+		}
+		p := &gpiotest.Pin{N: name}
+		pins[name] = p
+		return p, nil
+	}
+	var asked []string
+	prompt := func(k keypad.Key) { asked = append(asked, k.String()) }
+
+	r := keypadCheck(config.GPIO{}, open, prompt).Run(context.Background())
+	if !r.Skipped {
+		t.Errorf("no keypad configured: %+v", r)
+	}
+	r = keypadCheck(g, open, prompt).Run(context.Background())
+	if r.Pass || !strings.Contains(r.Details, `gpio.keypad_cols[2]: open GPIO line "C2"`) {
+		t.Errorf("missing column line: %+v", r)
+	}
+
+	g.KeypadCols[2] = "C3"
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	r = keypadCheck(g, open, prompt).Run(ctx)
+	if r.Pass || !strings.Contains(r.Details, "no press of 1") || len(asked) != 1 || asked[0] != "1" {
+		t.Errorf("nobody pressing: %+v, asked %v", r, asked)
+	}
+	if pins["R0"].L != gpio.High || pins["C3"].P != gpio.PullUp {
+		t.Errorf("lines not set up as a keypad: row0 %v col2 pull %v", pins["R0"].L, pins["C3"].P)
 	}
 }
