@@ -53,7 +53,7 @@ func Func(name string, run func(ctx context.Context) Result) Check { return func
 type Option func(*entry)
 
 // Boot puts the check in the quick subset run at start-up.
-func Boot(e *entry) { e.boot = true }
+var Boot Option = func(e *entry) { e.boot = true }
 
 // Timeout overrides the suite's per-check time limit.
 func Timeout(d time.Duration) Option { return func(e *entry) { e.timeout = d } }
