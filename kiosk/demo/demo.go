@@ -26,6 +26,7 @@ import (
 	"certkiosk/assets"
 	"certkiosk/hw/card"
 	"certkiosk/hw/card/jpkisim"
+	"certkiosk/hw/printer"
 	"certkiosk/hw/printer/escpos"
 	"certkiosk/hw/printer/escpos/escpossim"
 	"certkiosk/hw/printer/file"
@@ -53,6 +54,9 @@ type Options struct {
 	Display kiosk.Display
 	Speaker kiosk.Speaker
 	Log     *slog.Logger
+	// Printer replaces the file printer (soak tests count jobs instead of writing PNGs).
+	Printer printer.DocumentPrinter
+	DPI     int // page resolution; 0: 300
 }
 
 // Demo is a running demo kiosk.
@@ -130,10 +134,14 @@ func New(opts Options) (*Demo, error) {
 	}
 	d.Outbox = ob
 
-	docs, err := file.New(d.PagesDir, file.PNG)
-	if err != nil {
-		d.Close()
-		return nil, err
+	var docs printer.DocumentPrinter = opts.Printer
+	if docs == nil {
+		fp, err := file.New(d.PagesDir, file.PNG)
+		if err != nil {
+			d.Close()
+			return nil, err
+		}
+		docs = fp
 	}
 	slipSim := escpossim.New()
 	slipDev, err := escpos.New(slipSim.Conn(), nil)
@@ -160,7 +168,7 @@ func New(opts Options) (*Demo, error) {
 		Card:     d.cardAd,
 		Center:   &adapters.Center{Client: d.client},
 		Verifier: kiosk.KeyVerifier(creds.DocumentKeys),
-		Printer:  &adapters.Printer{Device: docs},
+		Printer:  &adapters.Printer{Device: docs, DPI: opts.DPI},
 		Slips:    &adapters.Slip{Printer: &slipFiles{dev: slipDev, sim: slipSim, dir: d.SlipsDir}, Lines: words.lines},
 		Cashbox:  d.Cashbox,
 		Outbox:   &adapters.Outbox{Box: ob},
