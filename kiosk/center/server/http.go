@@ -328,7 +328,7 @@ func (s *Server) idempotent(w http.ResponseWriter, c call, group string, reqHash
 		writeError(w, internal(fmt.Errorf("encode answer: %w", err)))
 		return
 	}
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.write(func(tx *bolt.Tx) error {
 		if res.writes != nil {
 			if err := res.writes(tx); err != nil {
 				return err
@@ -348,6 +348,18 @@ func (s *Server) idempotent(w http.ResponseWriter, c call, group string, reqHash
 		res.commit()
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// write commits fn. A lone writer commits at once (db.Update); writers that overlap share
+// commits (db.Batch), so a single kiosk draining its outbox does not wait out MaxBatchDelay on
+// every record while many kiosks at once still share fsyncs.
+func (s *Server) write(fn func(*bolt.Tx) error) error {
+	if s.writers.Add(1) == 1 {
+		defer s.writers.Add(-1)
+		return s.db.Update(fn)
+	}
+	defer s.writers.Add(-1)
+	return s.db.Batch(fn)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {

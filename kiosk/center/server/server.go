@@ -40,7 +40,8 @@ type Server struct {
 	pki *pkiMem
 	log *slog.Logger
 
-	maintenanceAll atomic.Bool // every municipality in maintenance (admin)
+	maintenanceAll atomic.Bool  // every municipality in maintenance (admin)
+	writers        atomic.Int32 // state-changing calls committing now (write)
 
 	clockMu sync.Mutex
 	offset  time.Duration // admin clock offset added to cfg.Now
