@@ -2,10 +2,12 @@
 // vsmartcard-vpcd driver: to every PC/SC client (the kiosk, kioskctl, OpenSC) it is a card in
 // the reader "Virtual PCD 00 00".
 //
-//	jpkicard [-vpcd HOST:PORT] [-profile FILE | -token card|android|iphone -pin PIN -sig-pin PIN]
+//	jpkicard [-vpcd HOST:PORT] [-resident ID [-center-admin URL] | -profile FILE |
+//	          -token card|android|iphone -pin PIN -sig-pin PIN]
 //
-// With -profile it loads a card made for a resident of the center (centerd export-card);
-// without, it generates a test card with a fresh test CA. It reconnects when vpcd or pcscd
+// With -resident it fetches the card of a resident of a running centerd from its admin API;
+// with -profile it loads one written by `centerd export-card`; otherwise it generates a test
+// card with a fresh test CA. It reconnects when vpcd or pcscd
 // restarts. Commands on standard input, or signals, take the card out and put it back:
 // "remove" (SIGUSR1), "insert" (SIGUSR2), "status", "quit".
 package main
@@ -13,17 +15,22 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"certkiosk/hw/card/jpkisim"
+	"certkiosk/kiosk/center/server"
 )
 
 func main() {
@@ -37,6 +44,8 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("jpkicard", flag.ContinueOnError)
 	addr := fs.String("vpcd", jpkisim.DefaultVPCD, "vpcd `HOST:PORT` to plug into (the second reader is port 35964)")
 	profile := fs.String("profile", "", "card profile `FILE` from centerd export-card (default: generate a test card)")
+	resident := fs.String("resident", "", "fetch the card of this centerd demo resident `ID` (see centerd residents)")
+	admin := fs.String("center-admin", "http://127.0.0.1:8444", "centerd admin API `URL` for -resident")
 	token := fs.String("token", jpkisim.TokenCard, "token kind of a generated card: card, android or iphone")
 	pin := fs.String("pin", "1234", "user-auth PIN of a generated card (4 digits)")
 	sigPIN := fs.String("sig-pin", "ABC123", "signature PIN of a generated card (6-16 A-Z0-9)")
@@ -48,11 +57,16 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	var p jpkisim.Profile
 	var err error
-	if *profile != "" {
+	switch {
+	case *resident != "":
+		if p, err = fetchProfile(*admin, *resident); err != nil {
+			return err
+		}
+	case *profile != "":
 		if p, err = jpkisim.LoadProfile(*profile); err != nil {
 			return err
 		}
-	} else {
+	default:
 		if p, err = jpkisim.GenerateProfile(jpkisim.GenOpts{Token: *token, AuthPIN: *pin, SigPIN: strings.ToUpper(*sigPIN)}); err != nil {
 			return err
 		}
@@ -122,4 +136,27 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// fetchProfile asks a running centerd's admin API for a resident's card.
+func fetchProfile(admin, resident string) (jpkisim.Profile, error) {
+	var p jpkisim.Profile
+	u := strings.TrimRight(admin, "/") + server.AdminExportCard + "?resident=" + url.QueryEscape(resident)
+	c := http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Get(u)
+	if err != nil {
+		return p, fmt.Errorf("fetch card of %s: %w", resident, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return p, fmt.Errorf("fetch card of %s: %w", resident, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return p, fmt.Errorf("fetch card of %s: center answered %s: %s", resident, resp.Status, strings.TrimSpace(string(body)))
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		return p, fmt.Errorf("fetch card of %s: %w", resident, err)
+	}
+	return p, nil
 }
