@@ -43,11 +43,14 @@ type Source struct {
 
 // Center is the issuing center and the kiosk's mutual-TLS identity.
 type Center struct {
-	URL      string        `toml:"url"`       // https://…; empty in demo mode (embedded center)
-	CAFile   string        `toml:"ca_file"`   // the pinned center CA (PEM)
-	CertFile string        `toml:"cert_file"` // the kiosk's device certificate (PEM)
-	KeyFile  string        `toml:"key_file"`  // its private key (PEM): secret, masked
-	Timeout  time.Duration `toml:"timeout"`   // per request
+	URL      string `toml:"url"`       // https://…; empty in demo mode (embedded center)
+	CAFile   string `toml:"ca_file"`   // the pinned center CA (PEM)
+	CertFile string `toml:"cert_file"` // the kiosk's device certificate (PEM)
+	KeyFile  string `toml:"key_file"`  // its private key (PEM): secret, masked
+	// DocumentKeys is the municipalities' document-signing public keys (JSON: key id → base64
+	// Ed25519), as centerd export-kiosk writes them: a page is printed only under one of these.
+	DocumentKeys string        `toml:"document_keys"`
+	Timeout      time.Duration `toml:"timeout"` // per request
 }
 
 // Card is the PC/SC card reader.

@@ -21,6 +21,7 @@ url = "https://center.test/"
 ca_file = "/etc/ck/ca.pem"
 cert_file = "/etc/ck/dev.pem"
 key_file = "/etc/ck/dev-key.pem"
+document_keys = "/etc/ck/document-keys.json"
 [printer.document]
 url = "ipp://127.0.0.1:631/ipp/print"
 [printer.receipt]

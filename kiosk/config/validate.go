@@ -124,7 +124,8 @@ func (c *Config) validateCenter(v *checker) {
 	} else if u, err := url.Parse(ce.URL); err != nil || u.Host == "" || u.Scheme != "https" {
 		v.add("center.url", "%q is not an https URL (the center is reached with mutual TLS)", ce.URL)
 	} else {
-		for key, f := range map[string]string{"center.ca_file": ce.CAFile, "center.cert_file": ce.CertFile, "center.key_file": ce.KeyFile} {
+		for key, f := range map[string]string{"center.ca_file": ce.CAFile, "center.cert_file": ce.CertFile, "center.key_file": ce.KeyFile,
+			"center.document_keys": ce.DocumentKeys} {
 			if f == "" {
 				v.add(key, "missing (needed for mutual TLS with center.url)")
 			}

@@ -140,6 +140,7 @@ url = "https://%s/"
 ca_file = %q
 cert_file = %q
 key_file = %q
+document_keys = "/etc/certkiosk/document-keys.json"
 [printer.document]
 url = "ipp://127.0.0.1:631/ipp/print"
 [printer.receipt]
