@@ -469,7 +469,7 @@ func (s *slipFiles) PrintText(ctx context.Context, lines []string, pt float64) e
 		return err
 	}
 	defer f.Close()
-	return png.Encode(f, s.sim.Paper())
+	return png.Encode(f, s.sim.Tear())
 }
 
 // receiptText is assets/text/receipt_ja.toml.

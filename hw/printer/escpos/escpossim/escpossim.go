@@ -56,6 +56,20 @@ func (p *Printer) Unknown() int { p.mu.Lock(); defer p.mu.Unlock(); return p.unk
 func (p *Printer) Paper() *image.Gray {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.paperLocked()
+}
+
+// Tear returns what has been printed since the last Tear and removes it from the simulated
+// paper, as a person tears off a slip.
+func (p *Printer) Tear() *image.Gray {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	img := p.paperLocked()
+	p.rows = nil
+	return img
+}
+
+func (p *Printer) paperLocked() *image.Gray {
 	img := image.NewGray(image.Rect(0, 0, p.widthBytes*8, len(p.rows)))
 	for y, r := range p.rows {
 		for x := 0; x < p.widthBytes*8; x++ {
