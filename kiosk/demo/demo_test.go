@@ -45,13 +45,19 @@ func start(t *testing.T, pcsc bool) (*Demo, *kiosk.Watcher) {
 
 func play(t *testing.T, d *Demo, w *kiosk.Watcher, script string) {
 	t.Helper()
+	playWithin(t, d, w, script, 20*time.Second)
+}
+
+// playWithin plays script, waiting up to within for each expected screen.
+func playWithin(t *testing.T, d *Demo, w *kiosk.Watcher, script string, within time.Duration) {
+	t.Helper()
 	steps, err := kiosk.ParseScript(strings.NewReader(script))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*within)
 	defer cancel()
-	if err := d.Play(ctx, w, steps, 20*time.Second); err != nil {
+	if err := d.Play(ctx, w, steps, within); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -150,4 +156,23 @@ func TestIssuanceThroughPCSC(t *testing.T) {
 	d, w := start(t, true)
 	play(t, d, w, IssuanceScript)
 	checkIssuance(t, d)
+}
+
+// TestMirrorResetEndToEnd resets the 4-digit PIN by logging in with the signature PIN.
+func TestMirrorResetEndToEnd(t *testing.T) {
+	d, w := start(t, false)
+	if _, err := d.Center.Reserve(DefaultResident, center.CertAuth); err != nil {
+		t.Fatal(err)
+	}
+	script := strings.NewReplacer("reset_signature_pin", "reset_user_pin", "pin 1234", "pin ABC123",
+		"pin NEW2468", "pin 5678").Replace(ResetScript)
+	play(t, d, w, script)
+	a := d.cardAd
+	a.Drop()
+	if err := d.PlaceResident(DefaultResident); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := a.Verify(context.Background(), kiosk.UserAuthPIN, []byte("5678")); err != nil || !r.OK {
+		t.Fatalf("new 4-digit PIN on the card: %+v %v", r, err)
+	}
 }
