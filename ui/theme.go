@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"certkiosk/assets"
+)
+
+var (
+	fontJapanese = fyne.NewStaticResource(assets.FontGothicName, assets.FontGothic)
+	fontChinese  = fyne.NewStaticResource(assets.FontChineseName, assets.FontChinese)
+	fontKorean   = fyne.NewStaticResource(assets.FontKoreanName, assets.FontKorean)
+)
+
+// Look is how the screen is drawn: the language (which picks the font), and the resident's
+// accessibility preferences.
+type Look struct {
+	Lang         string
+	LargeText    bool
+	HighContrast bool
+}
+
+// kioskTheme is the kiosk's fyne theme for one Look.
+type kioskTheme struct {
+	look Look
+	base fyne.Theme
+}
+
+func newTheme(l Look) *kioskTheme { return &kioskTheme{look: l, base: theme.DefaultTheme()} }
+
+// FontFor is the font that draws lang's script. Fyne falls back per glyph to its own Noto Sans
+// (Latin, Vietnamese), so the Chinese font, which has no Latin letters, still shows digits.
+func FontFor(lang string, style fyne.TextStyle) fyne.Resource {
+	if style.Monospace || style.Symbol {
+		return nil
+	}
+	switch lang {
+	case "ja":
+		return fontJapanese
+	case "zh":
+		return fontChinese
+	case "ko":
+		return fontKorean
+	}
+	return nil
+}
+
+func (t *kioskTheme) Font(s fyne.TextStyle) fyne.Resource {
+	if r := FontFor(t.look.Lang, s); r != nil {
+		return r
+	}
+	return t.base.Font(s)
+}
+
+func (t *kioskTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Icon(n) }
+
+// Colors: a calm light scheme by default; high contrast is white and yellow on black.
+var (
+	colInk      = color.NRGBA{0x10, 0x18, 0x20, 0xff}
+	colPaper    = color.NRGBA{0xf6, 0xf7, 0xf9, 0xff}
+	colPrimary  = color.NRGBA{0x00, 0x4c, 0x9e, 0xff}
+	colButton   = color.NRGBA{0xdd, 0xe3, 0xea, 0xff}
+	colDisabled = color.NRGBA{0x7a, 0x80, 0x88, 0xff}
+	colError    = color.NRGBA{0xb0, 0x10, 0x10, 0xff}
+	colBlack    = color.NRGBA{0, 0, 0, 0xff}
+	colWhite    = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	colYellow   = color.NRGBA{0xff, 0xe0, 0x00, 0xff}
+	colDarkGrey = color.NRGBA{0x30, 0x30, 0x30, 0xff}
+)
+
+func (t *kioskTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.look.HighContrast {
+		switch n {
+		case theme.ColorNameBackground, theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground:
+			return colBlack
+		case theme.ColorNameForeground, theme.ColorNameForegroundOnPrimary:
+			if n == theme.ColorNameForegroundOnPrimary {
+				return colBlack
+			}
+			return colWhite
+		case theme.ColorNamePrimary, theme.ColorNameFocus, theme.ColorNameHover:
+			return colYellow
+		case theme.ColorNameButton, theme.ColorNameInputBackground:
+			return colDarkGrey
+		case theme.ColorNameDisabled, theme.ColorNameDisabledButton:
+			return colDisabled
+		case theme.ColorNameError, theme.ColorNameForegroundOnError:
+			if n == theme.ColorNameForegroundOnError {
+				return colBlack
+			}
+			return colYellow
+		case theme.ColorNameSeparator, theme.ColorNameInputBorder:
+			return colWhite
+		}
+		return t.base.Color(n, theme.VariantDark)
+	}
+	switch n {
+	case theme.ColorNameBackground, theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground:
+		return colPaper
+	case theme.ColorNameForeground:
+		return colInk
+	case theme.ColorNameForegroundOnPrimary:
+		return colWhite
+	case theme.ColorNamePrimary, theme.ColorNameFocus:
+		return colPrimary
+	case theme.ColorNameButton, theme.ColorNameInputBackground:
+		return colButton
+	case theme.ColorNameError:
+		return colError
+	}
+	return t.base.Color(n, theme.VariantLight)
+}
+
+// Text sizes in fyne units (device-independent pixels).
+const (
+	textNormal    = 26
+	headingNormal = 38
+	textLarge     = 36
+	headingLarge  = 50
+)
+
+func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
+	large := t.look.LargeText
+	switch n {
+	case theme.SizeNameText:
+		if large {
+			return textLarge
+		}
+		return textNormal
+	case theme.SizeNameHeadingText:
+		if large {
+			return headingLarge
+		}
+		return headingNormal
+	case theme.SizeNameSubHeadingText:
+		if large {
+			return headingLarge - 8
+		}
+		return headingNormal - 8
+	case theme.SizeNameCaptionText:
+		if large {
+			return textLarge - 4
+		}
+		return textNormal - 4
+	case theme.SizeNamePadding:
+		return 8
+	case theme.SizeNameInnerPadding:
+		return 16
+	case theme.SizeNameInlineIcon:
+		if large {
+			return 44
+		}
+		return 36
+	case theme.SizeNameInputRadius, theme.SizeNameSelectionRadius:
+		return 10
+	case theme.SizeNameSeparatorThickness:
+		return 2
+	}
+	return t.base.Size(n)
+}
