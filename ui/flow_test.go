@@ -23,7 +23,15 @@ type kioskUnderTest struct {
 	kit  *sim.Kit
 	msgs *ui.Messages
 	run  *kiosk.Runner
+	// views from the machine, drawn on the test's goroutine: fyne's test driver runs fyne.Do
+	// on the caller's goroutine, so the test goroutine plays fyne's one UI goroutine.
+	views chan kiosk.View
 }
+
+// queue is a Display that hands views to the test goroutine.
+type queue chan kiosk.View
+
+func (q queue) Render(v kiosk.View) { q <- v }
 
 func startKiosk(t *testing.T) *kioskUnderTest {
 	t.Helper()
@@ -47,7 +55,8 @@ func startKiosk(t *testing.T) *kioskUnderTest {
 	cfg := kiosk.DefaultConfig()
 	cfg.Languages = ui.Languages
 	p := kit.Ports()
-	p.Display, p.Speaker = both{u, kit.Screen}, u
+	views := make(chan kiosk.View, 4096)
+	p.Display, p.Speaker = both{queue(views), kit.Screen}, u
 	r, err = kiosk.NewRunner(cfg, p)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +66,7 @@ func startKiosk(t *testing.T) *kioskUnderTest {
 	done := make(chan struct{})
 	go func() { _ = r.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	k := &kioskUnderTest{t: t, u: u, kit: kit, msgs: msgs, run: r}
+	k := &kioskUnderTest{t: t, u: u, kit: kit, msgs: msgs, run: r, views: views}
 	k.expect(kiosk.Idle)
 	return k
 }
@@ -67,19 +76,21 @@ type both [2]kiosk.Display
 
 func (b both) Render(v kiosk.View) { b[0].Render(v); b[1].Render(v) }
 
-// expect waits until the screen shows sc.
+// expect draws the machine's views until the screen shows sc.
 func (k *kioskUnderTest) expect(sc kiosk.Screen) {
 	k.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	timeout := time.After(5 * time.Second)
 	for {
-		got, ok := k.u.Screen()
-		if ok && got == sc {
+		if got, ok := k.u.Screen(); ok && got == sc && len(k.views) == 0 {
 			return
 		}
-		if time.Now().After(deadline) {
+		select {
+		case v := <-k.views:
+			k.u.Render(v)
+		case <-timeout:
+			got, _ := k.u.Screen()
 			k.t.Fatalf("screen is %v, want %v", got, sc)
 		}
-		time.Sleep(2 * time.Millisecond)
 	}
 }
 

@@ -186,9 +186,9 @@ func (u *UI) confirmLastTry(v kiosk.View) fyne.CanvasObject {
 }
 
 func (u *UI) outcome(v kiosk.View) fyne.CanvasObject {
-	data := map[string]any{}
+	var data map[string]any
 	if !v.Outcome.Date.IsZero() {
-		data["Date"] = u.date(v.Outcome.Date)
+		data = map[string]any{"Date": u.date(v.Outcome.Date)}
 	}
 	parts := []fyne.CanvasObject{container.NewCenter(sized(widget.NewIcon(theme.WarningIcon()), 72, 72))}
 	if v.Outcome.Key != "" {

@@ -147,9 +147,9 @@ func toneWAV(tones []tone) []byte {
 	}
 	var b bytes.Buffer
 	size := 2 * len(pcm)
-	b.WriteString("RIFF")
+	b.WriteString("RIFF") //lint:notext WAV header
 	_ = binary.Write(&b, binary.LittleEndian, uint32(36+size))
-	b.WriteString("WAVEfmt ")
+	b.WriteString("WAVEfmt ") //lint:notext WAV header
 	_ = binary.Write(&b, binary.LittleEndian, []any{uint32(16), uint16(1), uint16(1), uint32(sampleRate),
 		uint32(2 * sampleRate), uint16(2), uint16(16)})
 	b.WriteString("data")
