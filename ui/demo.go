@@ -48,7 +48,7 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 			errLabel.SetText("")
 		}
 	}
-	w, h := 3*u.opts.Target, 0.7*u.opts.Target
+	w, h := 2.4*u.opts.Target, 0.7*u.opts.Target
 	btn := func(text string, tap func()) fyne.CanvasObject {
 		b := widget.NewButton(text, tap)
 		u.targets = append(u.targets, target{text: text, obj: b})
@@ -62,7 +62,9 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 	objs := []fyne.CanvasObject{heading(u.t("demo.title", nil)), heading(u.t("demo.place_card", nil))}
 	for _, r := range ctrl.Residents() {
 		r := r
-		objs = append(objs, inLanguage("ja", u.look, btn(r.Label, func() { report(ctrl.PlaceCard(r.ID)) })))
+		b := widget.NewButton("", func() { report(ctrl.PlaceCard(r.ID)) })
+		u.targets = append(u.targets, target{text: r.Label, obj: b})
+		objs = append(objs, sized(container.NewStack(b, container.NewCenter(u.text(r.Label, "ja", false, false))), w, h))
 	}
 	objs = append(objs, btn(u.t("demo.remove_card", nil), func() { report(ctrl.RemoveCard()) }),
 		heading(u.t("demo.insert", nil)))
@@ -78,5 +80,5 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 	stripe := canvas.NewRectangle(color.NRGBA{0xe0, 0x80, 0x00, 0xff})
 	stripe.SetMinSize(fyne.NewSize(8, 8))
 	return container.NewBorder(nil, nil, stripe, nil,
-		container.NewStack(bg, container.NewPadded(container.NewVBox(objs...))))
+		container.NewStack(bg, container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))))
 }

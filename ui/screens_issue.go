@@ -32,6 +32,7 @@ func (u *UI) menu(v kiosk.View) fyne.CanvasObject {
 
 func (u *UI) chooseCertificate(v kiosk.View) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{u.title(u.t(v.Screen.Key(), nil)), u.message(v)}
+	var tiles []fyne.CanvasObject
 	for _, o := range v.Catalog {
 		name := u.t("type."+o.Type, nil)
 		second := u.t("ui.fee_per_copy", map[string]any{"Yen": o.Fee})
@@ -44,10 +45,10 @@ func (u *UI) chooseCertificate(v kiosk.View) fyne.CanvasObject {
 			}
 			second = u.t("refusal."+code, nil)
 		}
-		parts = append(parts, container.NewCenter(
-			u.tile([]fyne.CanvasObject{left(name, true), left(second, false)}, nil, imp, name, u.tap(kiosk.BtnChooseType, o.Type))))
+		tiles = append(tiles, u.tile([]fyne.CanvasObject{u.line(name, true, false), u.line(second, false, false)},
+			nil, imp, name, u.tap(kiosk.BtnChooseType, o.Type)))
 	}
-	parts = append(parts, u.actions(u.back()))
+	parts = append(parts, container.NewCenter(container.NewVBox(tiles...)), u.actions(u.back()))
 	return u.column(parts...)
 }
 
@@ -70,6 +71,7 @@ func checkIcon(on bool) fyne.Resource {
 
 func (u *UI) chooseOptions(v kiosk.View) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{u.title(u.t(v.Screen.Key(), nil)), u.para(u.t("type."+v.Type, nil)), u.message(v)}
+	var tiles []fyne.CanvasObject
 	for _, opt := range offer(v).Options {
 		name := u.t("option."+opt, nil)
 		on := slices.Contains(v.Options, opt)
@@ -77,28 +79,27 @@ func (u *UI) chooseOptions(v kiosk.View) fyne.CanvasObject {
 		if on {
 			imp = widget.HighImportance
 		}
-		parts = append(parts, container.NewCenter(
-			u.tile([]fyne.CanvasObject{left(name, true)}, checkIcon(on), imp, name, u.tap(kiosk.BtnToggleOption, opt))))
+		tiles = append(tiles, u.tile([]fyne.CanvasObject{u.line(name, true, on)}, checkIcon(on), imp, name,
+			u.tap(kiosk.BtnToggleOption, opt)))
 	}
-	parts = append(parts, u.actions(u.back(), u.next()))
+	parts = append(parts, container.NewCenter(container.NewVBox(tiles...)), u.actions(u.back(), u.next()))
 	return u.column(parts...)
 }
 
 func (u *UI) chooseMembers(v kiosk.View) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{u.title(u.t(v.Screen.Key(), nil)), u.message(v)}
+	var tiles []fyne.CanvasObject
 	for _, m := range v.Members {
 		on := slices.Contains(v.Chosen, m.ID)
 		imp := widget.MediumImportance
 		if on {
 			imp = widget.HighImportance
 		}
-		name := left(m.Name, true)
-		rel := left(m.Relationship, false)
-		lines := []fyne.CanvasObject{inLanguage("ja", u.look, name), inLanguage("ja", u.look, rel)}
-		parts = append(parts, container.NewCenter(
-			u.tile(lines, checkIcon(on), imp, m.Name, u.tap(kiosk.BtnToggleMember, m.ID))))
+		// Names and relationships come from the center, in Japanese.
+		lines := []fyne.CanvasObject{u.text(m.Name, "ja", true, on), u.text(m.Relationship, "ja", false, on)}
+		tiles = append(tiles, u.tile(lines, checkIcon(on), imp, m.Name, u.tap(kiosk.BtnToggleMember, m.ID)))
 	}
-	parts = append(parts, u.actions(u.back(), u.next()))
+	parts = append(parts, container.NewCenter(container.NewVBox(tiles...)), u.actions(u.back(), u.next()))
 	return u.column(parts...)
 }
 

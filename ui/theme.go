@@ -65,6 +65,7 @@ var (
 	colButton   = color.NRGBA{0xdd, 0xe3, 0xea, 0xff}
 	colDisabled = color.NRGBA{0x7a, 0x80, 0x88, 0xff}
 	colError    = color.NRGBA{0xb0, 0x10, 0x10, 0xff}
+	colSuccess  = color.NRGBA{0x1b, 0x6e, 0x20, 0xff}
 	colBlack    = color.NRGBA{0, 0, 0, 0xff}
 	colWhite    = color.NRGBA{0xff, 0xff, 0xff, 0xff}
 	colYellow   = color.NRGBA{0xff, 0xe0, 0x00, 0xff}
@@ -110,16 +111,18 @@ func (t *kioskTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Col
 		return colButton
 	case theme.ColorNameError:
 		return colError
+	case theme.ColorNameSuccess:
+		return colSuccess
 	}
 	return t.base.Color(n, theme.VariantLight)
 }
 
 // Text sizes in fyne units (device-independent pixels).
 const (
-	textNormal    = 26
-	headingNormal = 38
-	textLarge     = 36
-	headingLarge  = 50
+	textNormal    = 24
+	headingNormal = 34
+	textLarge     = 32
+	headingLarge  = 44
 )
 
 func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {

@@ -30,6 +30,9 @@ type Options struct {
 	FullScreen bool
 	// Messages are the message files; nil means the bundled ones.
 	Messages *Messages
+	// Shown, when set, is called on fyne's goroutine each time a screen has been built (logs,
+	// start-up measurement, screenshot tours).
+	Shown func(v kiosk.View, lang string)
 }
 
 // UI is the kiosk's touch screen. It implements kiosk.Display and kiosk.Speaker.
@@ -128,6 +131,14 @@ func (u *UI) Screen() (kiosk.Screen, bool) {
 	return u.last.Screen, u.applied
 }
 
+// SetPreferences sets the larger-text and high-contrast modes, as the resident's toggles do
+// (the kiosk's configuration may start with them on; they return to off at the attract screen).
+// Call it on fyne's goroutine.
+func (u *UI) SetPreferences(largeText, highContrast bool) {
+	u.look.LargeText, u.look.HighContrast = largeText, highContrast
+	u.redraw()
+}
+
 // Content is the screen's root object.
 func (u *UI) Content() fyne.CanvasObject { return u.root }
 
@@ -196,6 +207,9 @@ func (u *UI) redraw() {
 	u.mu.Lock()
 	u.shownTargets, u.shownSaid = u.targets, u.said
 	u.mu.Unlock()
+	if u.opts.Shown != nil {
+		u.opts.Shown(v, u.look.Lang)
+	}
 	if v.Screen == kiosk.TimeoutWarning && !u.picking {
 		u.startCountdown()
 	}
@@ -250,7 +264,9 @@ func (u *UI) frame(v kiosk.View, body fyne.CanvasObject) fyne.CanvasObject {
 		bar.Add(layout.NewSpacer())
 		bar.Add(u.button(u.t("btn.cancel", nil), widget.DangerImportance, u.tap(kiosk.BtnCancel, "")))
 	}
-	return container.NewBorder(container.NewPadded(bar), nil, nil, nil, container.NewPadded(body))
+	// The body scrolls rather than push the window past the screen when large text makes a
+	// screen taller than the panel (touch cannot drag, but nothing is cut off for good).
+	return container.NewBorder(container.NewPadded(bar), nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
 }
 
 // cancellable reports whether the bar shows a cancel button on sc (the machine takes
@@ -296,12 +312,14 @@ func (u *UI) languageGrid(pick func(string)) fyne.CanvasObject {
 	for _, l := range u.opts.Languages {
 		l := l
 		name := u.tIn(l, "language.name")
-		b := widget.NewButton(name, func() { pick(l) })
-		if l == u.look.Lang {
+		b := widget.NewButton("", func() { pick(l) })
+		on := l == u.look.Lang
+		if on {
 			b.Importance = widget.HighImportance
 		}
 		u.targets = append(u.targets, target{text: name, obj: b})
-		btns = append(btns, inLanguage(l, u.look, sized(b, 280, u.opts.Target)))
+		label := container.NewCenter(u.text(name, l, false, on))
+		btns = append(btns, sized(container.NewStack(b, label), 2*u.opts.Target, u.opts.Target))
 	}
 	return container.NewGridWithColumns(4, btns...)
 }

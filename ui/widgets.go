@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -93,41 +94,57 @@ func (u *UI) alert(text string) fyne.CanvasObject {
 // data is text that comes from the center (names, municipality): it is drawn in the font of
 // the language it is written in (Japanese), whatever the language on screen.
 func (u *UI) data(text string) fyne.CanvasObject {
-	l := widget.NewLabel(text)
-	l.Alignment = fyne.TextAlignCenter
-	return inLanguage("ja", u.look, l)
+	return container.NewCenter(u.text(text, "ja", false, false))
 }
 
-// inLanguage draws o with lang's font and the current preferences.
-func inLanguage(lang string, look Look, o fyne.CanvasObject) fyne.CanvasObject {
-	if lang == look.Lang {
-		return o
+// text is one line in the font of lang (which may differ from the screen's language: language
+// names, names from the center). It is a canvas.Text with its font set, so that fyne measures
+// and draws it with that font; on a selected (primary) target it uses the colour on primary.
+func (u *UI) text(s, lang string, bold, onPrimary bool) *canvas.Text {
+	c := theme.ColorNameForeground
+	if onPrimary {
+		c = theme.ColorNameForegroundOnPrimary
 	}
-	l := look
-	l.Lang = lang
-	return container.NewThemeOverride(o, newTheme(l))
+	t := canvas.NewText(s, theme.Color(c))
+	t.TextSize = theme.TextSize()
+	t.TextStyle = fyne.TextStyle{Bold: bold}
+	src := FontFor(lang, t.TextStyle)
+	if src == nil {
+		src = theme.DefaultTextFont()
+		if bold {
+			src = theme.DefaultTextBoldFont()
+		}
+	}
+	t.FontSource = src
+	return t
 }
 
-// tile is a large touch target with several lines (a certificate with its fee, a person with
-// the relationship): a button underneath, labels on top (labels take no taps).
+// tile is a large touch target with one or more lines (a certificate with its fee, a person
+// with the relationship): a button underneath, text on top (text takes no taps). key is the
+// text tests tap it by.
 func (u *UI) tile(lines []fyne.CanvasObject, icon fyne.Resource, imp widget.Importance, key string, tap func()) fyne.CanvasObject {
 	b := widget.NewButton("", tap)
 	b.Importance = imp
 	u.targets = append(u.targets, target{text: key, obj: b})
+	if icon == nil {
+		for _, l := range lines {
+			if t, ok := l.(*canvas.Text); ok {
+				t.Alignment = fyne.TextAlignCenter
+			}
+		}
+	}
 	content := container.NewVBox(lines...)
-	var row fyne.CanvasObject = content
+	var row fyne.CanvasObject = container.NewCenter(content)
 	if icon != nil {
 		ic := widget.NewIcon(icon)
-		row = container.NewBorder(nil, nil, sized(ic, 48, 48), nil, content)
+		row = container.NewBorder(nil, nil, container.NewCenter(sized(ic, 44, 44)), nil, container.NewVBox(layout.NewSpacer(), content, layout.NewSpacer()))
 	}
-	return sized(container.NewStack(b, container.NewPadded(row)), 4*u.opts.Target, u.opts.Target)
+	return sized(container.NewStack(b, container.NewPadded(container.NewPadded(row))), 4*u.opts.Target, u.opts.Target)
 }
 
-// left is a label for a tile line.
-func left(text string, bold bool) *widget.Label {
-	l := widget.NewLabel(text)
-	l.TextStyle = fyne.TextStyle{Bold: bold}
-	return l
+// line is a tile's line in the language on screen.
+func (u *UI) line(s string, bold, onPrimary bool) fyne.CanvasObject {
+	return u.text(s, u.look.Lang, bold, onPrimary)
 }
 
 // dots shows how many PIN characters were typed, never which.
