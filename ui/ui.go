@@ -57,7 +57,9 @@ type UI struct {
 	// Below: fyne's goroutine only.
 	shown     kiosk.View
 	first     bool
-	look      Look
+	look      Look // as drawn
+	large     bool // the resident's preferences
+	contrast  bool
 	override  string // display language picked with the language button
 	picking   bool   // the language picker is open
 	letters   bool   // the keypad shows letters
@@ -135,7 +137,7 @@ func (u *UI) Screen() (kiosk.Screen, bool) {
 // (the kiosk's configuration may start with them on; they return to off at the attract screen).
 // Call it on fyne's goroutine.
 func (u *UI) SetPreferences(largeText, highContrast bool) {
-	u.look.LargeText, u.look.HighContrast = largeText, highContrast
+	u.large, u.contrast = largeText, highContrast
 	u.redraw()
 }
 
@@ -157,7 +159,7 @@ func (u *UI) apply() {
 	if v.Screen == kiosk.Idle && (prev.Screen != kiosk.Idle || u.first) {
 		// A new resident starts from the defaults.
 		u.override = ""
-		u.look.LargeText, u.look.HighContrast = false, false
+		u.large, u.contrast = false, false
 	}
 	u.first = false
 	if v.Language != prev.Language {
@@ -182,7 +184,7 @@ func (u *UI) lang() string {
 
 // redraw rebuilds the current screen from the last view and the preferences.
 func (u *UI) redraw() {
-	look := Look{Lang: u.lang(), LargeText: u.look.LargeText, HighContrast: u.look.HighContrast}
+	look := Look{Lang: u.lang(), LargeText: u.large, HighContrast: u.contrast}
 	if look != u.look || u.first {
 		u.look = look
 		u.app.Settings().SetTheme(newTheme(look))
@@ -243,7 +245,9 @@ func (u *UI) frame(v kiosk.View, body fyne.CanvasObject) fyne.CanvasObject {
 	if v.Screen != kiosk.ChooseLanguage && v.Screen != kiosk.Maintenance {
 		label := u.t("ui.language", nil)
 		if en := u.tIn("en", "ui.language"); en != label {
+			// Everyone can find the language button, whatever is on screen.
 			label += " · " + en
+			u.said[label] = true
 		}
 		left = append(left, u.barButton(label, func() {
 			u.picking = !u.picking
@@ -252,11 +256,11 @@ func (u *UI) frame(v kiosk.View, body fyne.CanvasObject) fyne.CanvasObject {
 	}
 	left = append(left,
 		u.toggle(u.t("ui.large_text", nil), u.look.LargeText, func() {
-			u.look.LargeText = !u.look.LargeText
+			u.large = !u.large
 			u.redraw()
 		}),
 		u.toggle(u.t("ui.high_contrast", nil), u.look.HighContrast, func() {
-			u.look.HighContrast = !u.look.HighContrast
+			u.contrast = !u.contrast
 			u.redraw()
 		}))
 	bar := container.NewHBox(left...)

@@ -12,6 +12,8 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -75,7 +77,21 @@ func run(tour, fbdir string, langs []string, windowed bool) error {
 		Warning:    cfg.Warning,
 		Shown: func(v kiosk.View, lang string) {
 			if v.Screen == kiosk.Idle {
-				idleOnce.Do(func() { fmt.Printf("idle shown %d ms after start\n", time.Since(start).Milliseconds()) })
+				idleOnce.Do(func() {
+					fmt.Printf("idle shown %d ms after start\n", time.Since(start).Milliseconds())
+					go func() {
+						time.Sleep(2 * time.Second)
+						var m runtime.MemStats
+						runtime.ReadMemStats(&m)
+						fmt.Printf("go heap in use %d MiB, from the OS %d MiB\n", m.HeapInuse>>20, m.Sys>>20)
+						if p := os.Getenv("UIDEMO_HEAPPROFILE"); p != "" {
+							if f, err := os.Create(p); err == nil {
+								_ = pprof.WriteHeapProfile(f)
+								f.Close()
+							}
+						}
+					}()
+				})
 			}
 			select {
 			case shown <- v.Screen:
