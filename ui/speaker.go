@@ -145,17 +145,25 @@ func toneWAV(tones []tone) []byte {
 			pcm = append(pcm, int16(v*math.MaxInt16))
 		}
 	}
-	var b bytes.Buffer
+	le := binary.LittleEndian
 	size := 2 * len(pcm)
-	b.WriteString("RIFF") //lint:notext WAV header
-	_ = binary.Write(&b, binary.LittleEndian, uint32(36+size))
-	b.WriteString("WAVEfmt ") //lint:notext WAV header
-	_ = binary.Write(&b, binary.LittleEndian, []any{uint32(16), uint16(1), uint16(1), uint32(sampleRate),
-		uint32(2 * sampleRate), uint16(2), uint16(16)})
-	b.WriteString("data")
-	_ = binary.Write(&b, binary.LittleEndian, uint32(size))
-	_ = binary.Write(&b, binary.LittleEndian, pcm)
-	return b.Bytes()
+	b := make([]byte, 0, 44+size)
+	b = append(b, "RIFF"...) //lint:notext WAV header
+	b = le.AppendUint32(b, uint32(36+size))
+	b = append(b, "WAVEfmt "...) //lint:notext WAV header
+	b = le.AppendUint32(b, 16)   // fmt chunk size
+	b = le.AppendUint16(b, 1)    // PCM
+	b = le.AppendUint16(b, 1)    // mono
+	b = le.AppendUint32(b, sampleRate)
+	b = le.AppendUint32(b, 2*sampleRate) // bytes per second
+	b = le.AppendUint16(b, 2)            // bytes per frame
+	b = le.AppendUint16(b, 16)           // bits per sample
+	b = append(b, "data"...)
+	b = le.AppendUint32(b, uint32(size))
+	for _, v := range pcm {
+		b = le.AppendUint16(b, uint16(v))
+	}
+	return b
 }
 
 // Aplay plays WAV files with ALSA's aplay (Debian alsa-utils): no cgo in the firmware, and the
