@@ -110,7 +110,7 @@ func (u *UI) chooseCopies(v kiosk.View) fyne.CanvasObject {
 		u.para(u.t("type."+v.Type, nil)),
 		u.actions(
 			u.button(u.t("btn.less", nil), widget.MediumImportance, u.tap(kiosk.BtnLess, "")),
-			sized(n, 3*u.opts.Target, u.opts.Target),
+			sized(container.NewCenter(n), 3*u.opts.Target, u.opts.Target),
 			u.button(u.t("btn.more", nil), widget.MediumImportance, u.tap(kiosk.BtnMore, ""))),
 		u.para(u.t("ui.total", map[string]any{"Yen": v.Fee})),
 		u.message(v),
@@ -148,13 +148,19 @@ func (u *UI) confirm(v kiosk.View) fyne.CanvasObject {
 }
 
 func (u *UI) pay(v kiosk.View) fyne.CanvasObject {
+	// View.Due is the issuance's fee as the center set it; what is still to pay is shown, not
+	// decided, here (the machine starts printing when the money covers the fee).
+	left := max(v.Due-v.Paid, 0)
+	hint := u.para(u.t(kiosk.MsgInsertMoney, nil))
+	if v.Message != "" && v.Message != kiosk.MsgInsertMoney {
+		hint = u.message(v)
+	}
 	return u.column(
 		u.title(u.t(v.Screen.Key(), nil)),
-		u.para(u.t("ui.total", map[string]any{"Yen": v.Fee})),
+		u.para(u.t("ui.total", map[string]any{"Yen": v.Due})),
 		u.para(u.t("ui.paid", map[string]any{"Yen": v.Paid})),
-		u.title(u.t("ui.due", map[string]any{"Yen": v.Due})),
-		u.para(u.t(kiosk.MsgInsertMoney, nil)),
-		u.message(v),
+		u.title(u.t("ui.due", map[string]any{"Yen": left})),
+		hint,
 	)
 }
 

@@ -56,7 +56,7 @@ func sampleView(sc kiosk.Screen, lang string) kiosk.View {
 	case kiosk.Menu:
 		v.Notices = []kiosk.OutcomeInfo{{Key: kiosk.NoticeRenewalFrom, Date: day}}
 	case kiosk.Pay:
-		v.Due, v.Paid = 300, 100
+		v.Due, v.Paid, v.Message = 400, 100, kiosk.MsgInsertMoney
 	case kiosk.Printing:
 		v.Printed = 1
 	case kiosk.ResetReservation:
@@ -276,6 +276,20 @@ func TestPINShowsOnlyItsLength(t *testing.T) {
 		walk(u.Content())
 		if filled != n || filled+empty != 4 {
 			t.Errorf("PIN length %d: %d filled of %d dots", n, filled, filled+empty)
+		}
+	}
+}
+
+// TestPayShowsWhatIsLeft: the payment screen shows the fee, the money in and what is left.
+func TestPayShowsWhatIsLeft(t *testing.T) {
+	u, _, _ := newTestUI(t)
+	m := mustMessages()
+	u.Render(sampleView(kiosk.Pay, "en"))
+	texts := visibleTexts(u.Content())
+	for key, yen := range map[string]int{"ui.total": 400, "ui.paid": 100, "ui.due": 300} {
+		s, _ := m.Text("en", key, map[string]any{"Yen": yen})
+		if !slices.Contains(texts, s) {
+			t.Errorf("%q not on the payment screen: %q", s, texts)
 		}
 	}
 }
