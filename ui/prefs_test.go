@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"slices"
 	"testing"
 
@@ -67,7 +68,7 @@ func TestLargeTextAndContrast(t *testing.T) {
 	if got := theme.TextSize(); got <= normal {
 		t.Errorf("text size %v after larger text, was %v", got, normal)
 	}
-	if got := theme.Color(theme.ColorNameBackground); got == bg || got != colBlack {
+	if got := theme.Color(theme.ColorNameBackground); got == bg || got != (color.NRGBA{0, 0, 3, 0xff}) {
 		t.Errorf("background %v in high contrast", got)
 	}
 	u.Render(sampleView(kiosk.ChooseService, "en"))
@@ -107,5 +108,22 @@ func TestNewRejectsUnknownLanguage(t *testing.T) {
 	a, w := newTestUIParts(t)
 	if _, err := New(a, w, func(kiosk.Event) {}, Options{Languages: []string{"ja", "fr"}}); err == nil {
 		t.Fatal("no error for a language without messages")
+	}
+}
+
+// TestTextColourDiffersPerFont: each font family draws text in a slightly different colour, so
+// fyne's text texture cache (keyed by colour, not font) never hands one font's glyphs to another.
+func TestTextColourDiffersPerFont(t *testing.T) {
+	seen := map[color.Color]string{}
+	for _, lang := range []string{"ja", "zh", "ko", "vi"} {
+		c := newTheme(Look{Lang: lang}).Color(theme.ColorNameForeground, theme.VariantLight)
+		if other, ok := seen[c]; ok {
+			t.Errorf("%s and %s draw text in the same colour %v", lang, other, c)
+		}
+		seen[c] = lang
+	}
+	if newTheme(Look{Lang: "en"}).Color(theme.ColorNameForeground, theme.VariantLight) !=
+		newTheme(Look{Lang: "vi"}).Color(theme.ColorNameForeground, theme.VariantLight) {
+		t.Error("languages with the same font differ in colour")
 	}
 }
