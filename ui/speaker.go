@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"certkiosk/assets"
 )
 
 // Speaker plays a cue or spoken guidance by message key, in the language on screen. It must
@@ -164,6 +166,15 @@ func toneWAV(tones []tone) []byte {
 		b = le.AppendUint16(b, uint16(v))
 	}
 	return b
+}
+
+// BundledVoices are the recordings embedded in the binary (assets/sounds), for NewSounds.
+func BundledVoices() fs.FS {
+	v, err := fs.Sub(assets.Sounds, assets.SoundsDir)
+	if err != nil {
+		panic(err) // the directory is embedded at build time
+	}
+	return v
 }
 
 // Aplay plays WAV files with ALSA's aplay (Debian alsa-utils): no cgo in the firmware, and the

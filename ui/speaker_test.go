@@ -128,3 +128,17 @@ func TestToneWAVIsWellFormed(t *testing.T) {
 		t.Errorf("%d channels, %d bits", ch, bits)
 	}
 }
+
+// TestBundledVoices: the reminders and the PIN guidance have recordings in Japanese and English.
+func TestBundledVoices(t *testing.T) {
+	s := NewSounds(nil, nil, BundledVoices(), nil)
+	chime, _ := s.sound("ko", "cue.take_card")
+	for _, lang := range []string{"ja", "en"} {
+		for _, key := range []string{"cue.take_card", "cue.take_certificates", "screen.enter_pin", "screen.reset_new_pin"} {
+			snd, ok := s.sound(lang, key)
+			if !ok || !bytes.HasPrefix(snd.wav, []byte("RIFF")) || bytes.Equal(snd.wav, chime.wav) || len(snd.wav) < 8000 {
+				t.Errorf("%s %s: no recording", lang, key)
+			}
+		}
+	}
+}
