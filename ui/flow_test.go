@@ -3,6 +3,8 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +37,11 @@ func (q queue) Render(v kiosk.View) { q <- v }
 
 func startKiosk(t *testing.T) *kioskUnderTest {
 	t.Helper()
+	return startKioskWith(t, nil)
+}
+
+func startKioskWith(t *testing.T, sp ui.Speaker) *kioskUnderTest {
+	t.Helper()
 	kit, err := sim.NewKit(time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +55,7 @@ func startKiosk(t *testing.T) *kioskUnderTest {
 	w.Resize(fyne.NewSize(1280, 800))
 	var r *kiosk.Runner
 	send := func(e kiosk.Event) { r.Send(e) }
-	u, err := ui.New(a, w, send, ui.Options{Messages: msgs, Warning: 20 * time.Second})
+	u, err := ui.New(a, w, send, ui.Options{Messages: msgs, Warning: 20 * time.Second, Speaker: sp})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,5 +259,61 @@ func TestPINResetByTouch(t *testing.T) {
 				t.Fatalf("the card does not take the new signature PIN: %+v %v", res, err)
 			}
 		})
+	}
+}
+
+type heardCue struct{ lang, key string }
+
+type recordingSpeaker struct {
+	mu   sync.Mutex
+	cues []heardCue
+}
+
+func (r *recordingSpeaker) Cue(lang, key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cues = append(r.cues, heardCue{lang, key})
+}
+
+// TestPINFromHardwareKeypad: the PIN typed on the hardware keypad logs in like the touch keypad,
+// each key answered by the same click; nothing spoken depends on the digits.
+func TestPINFromHardwareKeypad(t *testing.T) {
+	sp := &recordingSpeaker{}
+	k := startKioskWith(t, sp)
+	k.tap("ja", "btn.start")
+	k.expect(kiosk.ChooseLanguage)
+	k.tap("en", "language.name")
+	k.expect(kiosk.Terms)
+	k.tap("en", "btn.agree")
+	k.expect(kiosk.ChooseService)
+	k.tap("en", "service.certificates")
+	k.expect(kiosk.PlaceCard)
+	k.tap("en", sim.DemoName)
+	k.expect(kiosk.EnterPIN)
+	sp.mu.Lock()
+	sp.cues = nil
+	sp.mu.Unlock()
+	for _, r := range sim.DemoAuthPIN + "\n" {
+		k.run.Send(kiosk.Key{Key: r, Source: kiosk.HardwareKeypad})
+	}
+	k.expect(kiosk.TakeCardBack)
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	clicks := 0
+	for _, c := range sp.cues {
+		if c.lang != "en" {
+			t.Errorf("cue %s in %s, screen is in English", c.key, c.lang)
+		}
+		if c.key == kiosk.CueKey {
+			clicks++
+		}
+		for _, d := range sim.DemoAuthPIN {
+			if strings.ContainsRune(c.key, d) {
+				t.Errorf("cue %q carries a digit", c.key)
+			}
+		}
+	}
+	if clicks != len(sim.DemoAuthPIN) {
+		t.Errorf("%d clicks for %d keys: %v", clicks, len(sim.DemoAuthPIN), sp.cues)
 	}
 }
