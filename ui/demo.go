@@ -79,6 +79,8 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 	}
 	stripe := canvas.NewRectangle(color.NRGBA{0xe0, 0x80, 0x00, 0xff})
 	stripe.SetMinSize(fyne.NewSize(8, 8))
-	return container.NewBorder(nil, nil, stripe, nil,
-		container.NewStack(bg, container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))))
+	// The panel scrolls both ways so that it never pushes the kiosk screen off the display.
+	panel := container.NewBorder(nil, nil, stripe, nil,
+		container.NewStack(bg, container.NewScroll(container.NewPadded(container.NewVBox(objs...)))))
+	return sized(panel, w+16, 0)
 }

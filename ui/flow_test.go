@@ -28,6 +28,24 @@ type kioskUnderTest struct {
 	// views from the machine, drawn on the test's goroutine: fyne's test driver runs fyne.Do
 	// on the caller's goroutine, so the test goroutine plays fyne's one UI goroutine.
 	views chan kiosk.View
+	rec   *recorder
+	// stop ends the runner and waits for every call it started: after it, the kit's state can
+	// be read without racing the machine.
+	stop func()
+}
+
+// recorder keeps every view the machine rendered.
+type recorder struct {
+	mu    sync.Mutex
+	views []kiosk.View
+}
+
+func (r *recorder) Render(v kiosk.View) { r.mu.Lock(); r.views = append(r.views, v); r.mu.Unlock() }
+
+func (r *recorder) all() []kiosk.View {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]kiosk.View(nil), r.views...)
 }
 
 // queue is a Display that hands views to the test goroutine.
@@ -63,7 +81,8 @@ func startKioskWith(t *testing.T, sp ui.Speaker) *kioskUnderTest {
 	cfg.Languages = ui.Languages
 	p := kit.Ports()
 	views := make(chan kiosk.View, 4096)
-	p.Display, p.Speaker = both{queue(views), kit.Screen}, u
+	rec := &recorder{}
+	p.Display, p.Speaker = both{queue(views), rec}, u
 	r, err = kiosk.NewRunner(cfg, p)
 	if err != nil {
 		t.Fatal(err)
@@ -72,8 +91,9 @@ func startKioskWith(t *testing.T, sp ui.Speaker) *kioskUnderTest {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = r.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	k := &kioskUnderTest{t: t, u: u, kit: kit, msgs: msgs, run: r, views: views}
+	stop := func() { cancel(); <-done }
+	t.Cleanup(stop)
+	k := &kioskUnderTest{t: t, u: u, kit: kit, msgs: msgs, run: r, views: views, rec: rec, stop: stop}
 	k.expect(kiosk.Idle)
 	return k
 }
@@ -201,13 +221,14 @@ func TestIssuanceByTouch(t *testing.T) {
 			k.expect(kiosk.Receipt)
 			k.tap(lang, "btn.receipt")
 			k.expect(kiosk.Idle)
+			k.stop()
 
 			docs := k.kit.Printer.Docs()
 			if len(docs) != 2 {
 				t.Fatalf("printed %d copies, want 2", len(docs))
 			}
 			var asked kiosk.View
-			for _, v := range k.kit.Screen.Views {
+			for _, v := range k.rec.all() {
 				if v.Screen == kiosk.Confirm {
 					asked = v
 				}
