@@ -64,7 +64,8 @@ func offer(v kiosk.View) kiosk.Offer {
 
 func checkIcon(on bool) fyne.Resource {
 	if on {
-		return theme.CheckButtonCheckedIcon()
+		// Drawn in the background colour: it sits on the primary colour of a chosen tile.
+		return theme.NewInvertedThemedResource(theme.CheckButtonCheckedIcon())
 	}
 	return theme.CheckButtonIcon()
 }

@@ -100,7 +100,8 @@ func (u *UI) pinScreen(head []fyne.CanvasObject, kind kiosk.PINKind, extra fyne.
 		info = append(info, u.actions(extra))
 	}
 	info = append(info, layout.NewSpacer())
-	return container.NewGridWithColumns(2, container.NewVBox(info...), container.NewCenter(u.keypad(kind)))
+	// The keypad takes what it needs, the text the rest (an even split pushes large text off screen).
+	return container.NewBorder(nil, nil, nil, container.NewCenter(u.keypad(kind)), container.NewVBox(info...))
 }
 
 // keypad is the firmware's own keypad: digits, and letters for the signature PIN. Each key
