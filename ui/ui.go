@@ -297,7 +297,7 @@ func (u *UI) key(r rune) func() {
 
 // languagePicker is the language button's overlay: every offered language in its own script.
 func (u *UI) languagePicker() fyne.CanvasObject {
-	return container.NewVBox(
+	return u.column(
 		u.title(u.t("screen.choose_language", nil)),
 		u.languageGrid(func(l string) {
 			u.override = l
@@ -306,7 +306,7 @@ func (u *UI) languagePicker() fyne.CanvasObject {
 			u.send(kiosk.Tap{Button: kiosk.BtnLanguage, Arg: l})
 			u.redraw()
 		}),
-		u.button(u.t("btn.back", nil), widget.MediumImportance, func() { u.picking = false; u.redraw() }),
+		u.actions(u.button(u.t("btn.back", nil), widget.MediumImportance, func() { u.picking = false; u.redraw() })),
 	)
 }
 
