@@ -17,7 +17,8 @@ type DemoResident struct {
 
 // DemoControls are the physical acts of a demo resident: cmd/kiosk implements them over the
 // simulated card (through the card reader path) and the simulated cashbox, so the kiosk sees
-// what it would see from real devices.
+// what it would see from real devices. The panel calls them on fyne's goroutine: they must
+// return quickly (hand slow work to a goroutine). An error is shown on the panel.
 type DemoControls interface {
 	Residents() []DemoResident
 	PlaceCard(id string) error
@@ -29,7 +30,8 @@ type DemoControls interface {
 var DemoCoins = []int{10, 50, 100, 500, 1000}
 
 // SetDemo shows the demo panel beside the kiosk screen (kiosk -demo), in its own colour and
-// apart from the screen, so nobody takes it for part of the kiosk. nil removes it.
+// apart from the screen, so nobody takes it for part of the kiosk. nil removes it. Call it on
+// fyne's goroutine (or before the app runs).
 func (u *UI) SetDemo(ctrl DemoControls) {
 	u.demo = ctrl
 	u.redraw()

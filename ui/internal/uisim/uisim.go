@@ -1,6 +1,7 @@
 // Package uisim implements the demo panel's controls over kiosk/sim's fake ports, for the UI's
 // tests and the dev-only uidemo program. cmd/kiosk implements them over the real simulated card
-// reader and cashbox instead.
+// reader and cashbox instead. It is for tests and development only: the firmware never imports
+// it (it imports kiosk/sim).
 package uisim
 
 import (

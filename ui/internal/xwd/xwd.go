@@ -1,5 +1,6 @@
 // Package xwd reads the X Window Dump files Xvfb keeps its screen in (-fbdir), so screenshots
-// of the real window can be taken without ImageMagick.
+// of the real window can be taken without ImageMagick. Standard library only; for development
+// tools (uidemo), never the firmware.
 package xwd
 
 import (
