@@ -73,7 +73,7 @@ func startKioskWith(t *testing.T, sp ui.Speaker) *kioskUnderTest {
 	w.Resize(fyne.NewSize(1280, 800))
 	var r *kiosk.Runner
 	send := func(e kiosk.Event) { r.Send(e) }
-	u, err := ui.New(a, w, send, ui.Options{Messages: msgs, Warning: 20 * time.Second, Speaker: sp})
+	u, err := ui.New(a, w, send, ui.Options{Messages: msgs, Speaker: sp})
 	if err != nil {
 		t.Fatal(err)
 	}

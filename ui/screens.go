@@ -227,16 +227,17 @@ func (u *UI) startCountdown() {
 	}
 	stop := make(chan struct{})
 	u.stopTick = stop
-	label, end, lang := u.countdown, time.Now().Add(u.opts.Warning), u.look.Lang
+	label, lang := u.countdown, u.look.Lang
+	ticks, stopTicker := u.ticker()
+	start := time.Now()
 	go func() {
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
+		defer stopTicker()
 		for {
 			select {
 			case <-stop:
 				return
-			case now := <-tick.C:
-				left := int(end.Sub(now).Round(time.Second) / time.Second)
+			case now := <-ticks:
+				left := int((u.opts.Warning - now.Sub(start)).Round(time.Second) / time.Second)
 				if left < 0 {
 					left = 0
 				}
@@ -246,13 +247,27 @@ func (u *UI) startCountdown() {
 						return
 					default:
 					}
-					if s, err := u.msgs.Text(lang, "ui.countdown", map[string]any{"N": left}); err == nil {
-						label.SetText(s)
-					}
+					u.showLeft(label, lang, left)
 				})
 			}
 		}
 	}()
+}
+
+// showLeft puts the seconds left on the countdown label (on fyne's goroutine).
+func (u *UI) showLeft(label *widget.Label, lang string, left int) {
+	if s, err := u.msgs.Text(lang, "ui.countdown", map[string]any{"N": left}); err == nil {
+		label.SetText(s)
+	}
+}
+
+// ticker is the countdown's clock: a tick every second (tests replace it).
+func (u *UI) ticker() (<-chan time.Time, func()) {
+	if u.tick != nil {
+		return u.tick()
+	}
+	t := time.NewTicker(time.Second)
+	return t.C, t.Stop
 }
 
 func (u *UI) stopCountdown() {

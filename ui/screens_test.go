@@ -34,6 +34,8 @@ func newTestUI(t *testing.T) (*UI, fyne.Window, *[]kiosk.Event) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// No real ticker: fyne's test driver runs fyne.Do on the ticking goroutine.
+	u.tick = func() (<-chan time.Time, func()) { return nil, func() {} }
 	w.Resize(fyne.NewSize(1280, 800))
 	return u, w, &sent
 }
@@ -291,5 +293,30 @@ func TestPayShowsWhatIsLeft(t *testing.T) {
 		if !slices.Contains(texts, s) {
 			t.Errorf("%q not on the payment screen: %q", s, texts)
 		}
+	}
+}
+
+// TestCountdown: the timeout warning shows the machine's warning time and counts it down; its
+// ticker stops when the screen changes.
+func TestCountdown(t *testing.T) {
+	u, _, _ := newTestUI(t)
+	stopped := make(chan struct{})
+	u.tick = func() (<-chan time.Time, func()) { return nil, func() { close(stopped) } }
+	m := mustMessages()
+	want := func(n int) string { s, _ := m.Text("en", "ui.countdown", map[string]any{"N": n}); return s }
+	u.Render(sampleView(kiosk.TimeoutWarning, "en"))
+	label := u.countdown
+	if label == nil || label.Text != want(20) {
+		t.Fatalf("countdown shows %v, want %q", label, want(20))
+	}
+	u.showLeft(label, "en", 15)
+	if label.Text != want(15) {
+		t.Errorf("countdown shows %q, want %q", label.Text, want(15))
+	}
+	u.Render(sampleView(kiosk.Terms, "en"))
+	select {
+	case <-stopped:
+	case <-time.After(time.Second):
+		t.Fatal("the countdown kept ticking after the warning")
 	}
 }

@@ -67,6 +67,7 @@ type UI struct {
 	countdown *widget.Label
 	targets   []target
 	demo      DemoControls
+	tick      func() (<-chan time.Time, func()) // the countdown's clock; nil: real seconds
 	said      map[string]bool
 }
 
