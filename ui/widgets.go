@@ -109,6 +109,11 @@ func (u *UI) text(s, lang string, bold, onPrimary bool) *canvas.Text {
 	t.TextSize = theme.TextSize()
 	t.TextStyle = fyne.TextStyle{Bold: bold}
 	src := FontFor(lang, t.TextStyle)
+	if src == FontFor(u.look.Lang, t.TextStyle) {
+		// The theme's own font: no font source, so fyne does not parse the font a second time
+		// (it keeps one parsed copy per font source, tens of MB for a CJK font).
+		return t
+	}
 	if src == nil {
 		src = theme.DefaultTextFont()
 		if bold {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -84,6 +85,9 @@ func run(tour, fbdir string, langs []string, windowed bool) error {
 						var m runtime.MemStats
 						runtime.ReadMemStats(&m)
 						fmt.Printf("go heap in use %d MiB, from the OS %d MiB\n", m.HeapInuse>>20, m.Sys>>20)
+						debug.FreeOSMemory() // a GC, and memory back to the OS: the live figure
+						runtime.ReadMemStats(&m)
+						fmt.Printf("after a GC: go heap in use %d MiB, from the OS %d MiB\n", m.HeapInuse>>20, m.Sys>>20)
 						if p := os.Getenv("UIDEMO_HEAPPROFILE"); p != "" {
 							if f, err := os.Create(p); err == nil {
 								_ = pprof.WriteHeapProfile(f)
