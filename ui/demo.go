@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// DemoResident is a made-up resident whose card the demo panel can place.
+type DemoResident struct {
+	ID    string
+	Label string // shown on the panel (data of the demo, not a message)
+}
+
+// DemoControls are the physical acts of a demo resident: cmd/kiosk implements them over the
+// simulated card (through the card reader path) and the simulated cashbox, so the kiosk sees
+// what it would see from real devices. The panel calls them on fyne's goroutine: they must
+// return quickly (hand slow work to a goroutine). An error is shown on the panel.
+type DemoControls interface {
+	Residents() []DemoResident
+	PlaceCard(id string) error
+	RemoveCard() error
+	InsertMoney(yen int) error
+}
+
+// DemoCoins are the coins and bills the demo panel offers.
+var DemoCoins = []int{10, 50, 100, 500, 1000}
+
+// SetDemo shows the demo panel beside the kiosk screen (kiosk -demo), in its own colour and
+// apart from the screen, so nobody takes it for part of the kiosk. nil removes it. Call it on
+// fyne's goroutine (or before the app runs).
+func (u *UI) SetDemo(ctrl DemoControls) {
+	u.demo = ctrl
+	u.redraw()
+}
+
+// demoPanel is the panel for the language on screen.
+func (u *UI) demoPanel() fyne.CanvasObject {
+	ctrl := u.demo
+	errLabel := widget.NewLabel("")
+	errLabel.Wrapping = fyne.TextWrapWord
+	errLabel.Importance = widget.DangerImportance
+	report := func(err error) {
+		if err != nil {
+			errLabel.SetText(err.Error())
+		} else {
+			errLabel.SetText("")
+		}
+	}
+	w, h := 2.4*u.opts.Target, 0.7*u.opts.Target
+	btn := func(text string, tap func()) fyne.CanvasObject {
+		b := widget.NewButton(text, tap)
+		u.targets = append(u.targets, target{text: text, obj: b})
+		return sized(b, w, h)
+	}
+	heading := func(text string) fyne.CanvasObject {
+		l := widget.NewLabel(text)
+		l.TextStyle = fyne.TextStyle{Bold: true}
+		return l
+	}
+	objs := []fyne.CanvasObject{heading(u.t("demo.title", nil)), heading(u.t("demo.place_card", nil))}
+	for _, r := range ctrl.Residents() {
+		r := r
+		b := widget.NewButton("", func() { report(ctrl.PlaceCard(r.ID)) })
+		u.targets = append(u.targets, target{text: r.Label, obj: b})
+		objs = append(objs, sized(container.NewStack(b, container.NewCenter(u.text(r.Label, "ja", false, false))), w, h))
+	}
+	objs = append(objs, btn(u.t("demo.remove_card", nil), func() { report(ctrl.RemoveCard()) }),
+		heading(u.t("demo.insert", nil)))
+	for _, yen := range DemoCoins {
+		yen := yen
+		objs = append(objs, btn(u.yen(yen), func() { report(ctrl.InsertMoney(yen)) }))
+	}
+	objs = append(objs, errLabel)
+	bg := canvas.NewRectangle(color.NRGBA{0xff, 0xe9, 0xb8, 0xff})
+	if u.look.HighContrast {
+		bg.FillColor = color.NRGBA{0x40, 0x30, 0x00, 0xff}
+	}
+	stripe := canvas.NewRectangle(color.NRGBA{0xe0, 0x80, 0x00, 0xff})
+	stripe.SetMinSize(fyne.NewSize(8, 8))
+	// The panel scrolls both ways so that it never pushes the kiosk screen off the display.
+	panel := container.NewBorder(nil, nil, stripe, nil,
+		container.NewStack(bg, container.NewScroll(container.NewPadded(container.NewVBox(objs...)))))
+	return sized(panel, w+16, 0)
+}
