@@ -123,7 +123,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		KioskID:       "kiosk",
-		Languages:     []string{"ja", "en", "zh", "ko", "vi", "pt"},
+		Languages:     []string{"ja", "en", "zh", "ko", "vi", "pt", "es", "tl"},
 		Inactivity:    60 * time.Second,
 		Warning:       20 * time.Second,
 		Operation:     30 * time.Second,

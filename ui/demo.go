@@ -43,14 +43,17 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 	errLabel := widget.NewLabel("")
 	errLabel.Wrapping = fyne.TextWrapWord
 	errLabel.Importance = widget.DangerImportance
+	errLabel.Hide()
 	report := func(err error) {
 		if err != nil {
 			errLabel.SetText(err.Error())
+			errLabel.Show()
 		} else {
 			errLabel.SetText("")
+			errLabel.Hide()
 		}
 	}
-	w, h := 2.4*u.opts.Target, 0.7*u.opts.Target
+	w, h := 3.2*u.opts.Target, 0.7*u.opts.Target
 	btn := func(text string, tap func()) fyne.CanvasObject {
 		b := widget.NewButton(text, tap)
 		u.targets = append(u.targets, target{text: text, obj: b})
@@ -61,20 +64,21 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 		l.TextStyle = fyne.TextStyle{Bold: true}
 		return l
 	}
-	objs := []fyne.CanvasObject{heading(u.t("demo.title", nil)), heading(u.t("demo.place_card", nil))}
+	// Taking the card away and paying come first: they are what a demo needs in every session,
+	// and the list of residents below can be long.
+	objs := []fyne.CanvasObject{heading(u.t("demo.title", nil)), errLabel,
+		btn(u.t("demo.remove_card", nil), func() { report(ctrl.RemoveCard()) }), heading(u.t("demo.insert", nil))}
+	for _, yen := range DemoCoins {
+		yen := yen
+		objs = append(objs, btn(u.yen(yen), func() { report(ctrl.InsertMoney(yen)) }))
+	}
+	objs = append(objs, heading(u.t("demo.place_card", nil)))
 	for _, r := range ctrl.Residents() {
 		r := r
 		b := widget.NewButton("", func() { report(ctrl.PlaceCard(r.ID)) })
 		u.targets = append(u.targets, target{text: r.Label, obj: b})
 		objs = append(objs, sized(container.NewStack(b, container.NewCenter(u.text(r.Label, "ja", false, false))), w, h))
 	}
-	objs = append(objs, btn(u.t("demo.remove_card", nil), func() { report(ctrl.RemoveCard()) }),
-		heading(u.t("demo.insert", nil)))
-	for _, yen := range DemoCoins {
-		yen := yen
-		objs = append(objs, btn(u.yen(yen), func() { report(ctrl.InsertMoney(yen)) }))
-	}
-	objs = append(objs, errLabel)
 	bg := canvas.NewRectangle(color.NRGBA{0xff, 0xe9, 0xb8, 0xff})
 	if u.look.HighContrast {
 		bg.FillColor = color.NRGBA{0x40, 0x30, 0x00, 0xff}

@@ -48,7 +48,13 @@ func (u *UI) chooseCertificate(v kiosk.View) fyne.CanvasObject {
 		tiles = append(tiles, u.tile([]fyne.CanvasObject{u.line(name, true, false), u.line(second, false, false)},
 			nil, imp, name, u.tap(kiosk.BtnChooseType, o.Type)))
 	}
-	parts = append(parts, container.NewCenter(container.NewVBox(tiles...)), u.actions(u.back()))
+	// A grid, not a list: a municipality offers up to nine types, and a touch screen cannot
+	// scroll a list by dragging (fyne's desktop driver), so every type must fit on the screen.
+	cols := 1
+	if len(tiles) > 3 {
+		cols = 2
+	}
+	parts = append(parts, container.NewGridWithColumns(cols, tiles...), u.actions(u.back()))
 	return u.column(parts...)
 }
 

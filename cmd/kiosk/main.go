@@ -1,7 +1,7 @@
 // Command kiosk is the firmware: it reads the configuration, starts the drivers, runs the
 // session machine and shows the touch screen.
 //
-//	kiosk [-config FILE] [-demo] [-headless] [-script FILE] [-out DIR] [-pcsc]
+//	kiosk [-config FILE] [-demo] [-headless] [-script FILE] [-out DIR] [-pcsc] [-windowed]
 //
 // -demo runs everything embedded (reference center, simulated cards, file printer, simulated
 // cashbox) so the whole service can be seen with one command. -headless runs without a window:
@@ -38,6 +38,7 @@ type flags struct {
 	out      string
 	pcsc     bool
 	verbose  bool
+	windowed bool
 }
 
 func parse(args []string, stderr io.Writer) (flags, error) {
@@ -51,6 +52,7 @@ func parse(args []string, stderr io.Writer) (flags, error) {
 	fs.StringVar(&f.out, "out", "", "demo work folder `DIR` (default: a new temporary folder)")
 	fs.BoolVar(&f.pcsc, "pcsc", false, "demo: read the simulated cards through pcscd and vpcd (pcscd must be running)")
 	fs.BoolVar(&f.verbose, "v", false, "log the journal and the center's requests to standard error")
+	fs.BoolVar(&f.windowed, "windowed", false, "demo: a 1280x800 window instead of full screen")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}

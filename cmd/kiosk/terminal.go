@@ -14,8 +14,3 @@ func runTerminal(ctx context.Context, f flags, stdout io.Writer, log *slog.Logge
 	}
 	return errors.New("terminal mode is not wired yet; use -demo")
 }
-
-// runDemoWindow opens the full-screen kiosk with everything embedded.
-func runDemoWindow(ctx context.Context, f flags, stdout io.Writer, log *slog.Logger) error {
-	return errors.New("the kiosk window is not built yet; use -demo -headless")
-}
