@@ -111,7 +111,12 @@ func (u *UI) chooseMembers(v kiosk.View) fyne.CanvasObject {
 }
 
 func (u *UI) chooseCopies(v kiosk.View) fyne.CanvasObject {
-	n := u.title(u.t("ui.copies", map[string]any{"N": v.Copies}))
+	// One line, never wrapped: inside a centring box a wrapping label gets no width and breaks
+	// "Copies: 1" into one letter a line.
+	n := widget.NewLabel(u.t("ui.copies", map[string]any{"N": v.Copies}))
+	n.SizeName = theme.SizeNameHeadingText
+	n.TextStyle = fyne.TextStyle{Bold: true}
+	n.Alignment = fyne.TextAlignCenter
 	return u.column(
 		u.title(u.t(v.Screen.Key(), nil)),
 		u.para(u.t("type."+v.Type, nil)),
