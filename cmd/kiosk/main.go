@@ -26,6 +26,9 @@ import (
 	"certkiosk/kiosk/demo"
 )
 
+// started is when the process started, for the cold-start figure.
+var started = time.Now()
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

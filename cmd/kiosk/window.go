@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -31,11 +33,17 @@ func runDemoWindow(ctx context.Context, f flags, stdout io.Writer, log *slog.Log
 		w.Resize(fyne.NewSize(1280, 800))
 	}
 	var runner atomic.Pointer[kiosk.Runner]
+	var idleShown sync.Once
 	u, err := ui.New(a, w, func(e kiosk.Event) {
 		if r := runner.Load(); r != nil {
 			r.Send(e)
 		}
-	}, ui.Options{Languages: cfg.Languages, Warning: cfg.Warning, FullScreen: !f.windowed})
+	}, ui.Options{Languages: cfg.Languages, Warning: cfg.Warning, FullScreen: !f.windowed,
+		Shown: func(v kiosk.View, _ string) {
+			if v.Screen == kiosk.Idle {
+				idleShown.Do(func() { fmt.Fprintf(stdout, "demo: idle screen after %v\n", time.Since(started).Round(time.Millisecond)) })
+			}
+		}})
 	if err != nil {
 		return err
 	}
