@@ -41,7 +41,9 @@ func runDemoWindow(ctx context.Context, f flags, stdout io.Writer, log *slog.Log
 	}, ui.Options{Languages: cfg.Languages, Warning: cfg.Warning, FullScreen: !f.windowed,
 		Shown: func(v kiosk.View, _ string) {
 			if v.Screen == kiosk.Idle {
-				idleShown.Do(func() { fmt.Fprintf(stdout, "demo: idle screen after %v\n", time.Since(started).Round(time.Millisecond)) })
+				idleShown.Do(func() {
+					fmt.Fprintf(stdout, "demo: idle screen after %v\n", time.Since(started).Round(time.Millisecond))
+				})
 			}
 		}})
 	if err != nil {
