@@ -152,3 +152,24 @@ type Deliverer struct {
 func (d Deliverer) Deliver(ctx context.Context, r outbox.Record) error {
 	return d.Client.DeliverRecord(ctx, string(r.Kind), string(r.Key), r.Created, httpdeliver.CenterPayload(r))
 }
+
+// DeliverBatch implements outbox.BatchDeliverer: the records in one POST /v1/records/batch, one
+// commit at the center. A refused record comes back as a permanent *center.RefusalError.
+func (d Deliverer) DeliverBatch(ctx context.Context, rs []outbox.Record) ([]error, error) {
+	recs := make([]center.Record, len(rs))
+	for i, r := range rs {
+		recs[i] = center.Record{Kind: string(r.Kind), Key: string(r.Key), Created: r.Created, Payload: httpdeliver.CenterPayload(r)}
+	}
+	// The batch's own key: what it carries is idempotent record by record.
+	res, err := d.Client.DeliverRecords(ctx, fmt.Sprintf("%s.b%d", rs[0].Key, len(rs)), recs)
+	if err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(rs))
+	for i, r := range res {
+		if r.Status == "refused" {
+			errs[i] = &center.RefusalError{Status: 422, Code: r.Code, Message: r.Message}
+		}
+	}
+	return errs, nil
+}

@@ -139,3 +139,37 @@ func sync2int(b bool) int {
 	}
 	return 0
 }
+
+// TestBatchEndpoint sends records to the reference center in one batch: accepted ones are
+// acknowledged, a refused one is refused alone, a repeat is a duplicate, and a reused key with
+// another payload is a conflict.
+func TestBatchEndpoint(t *testing.T) {
+	c := centertest.Start(t)
+	cl, _ := c.Client(t, "kiosk-batch")
+	d := Deliverer{Client: cl}
+	fault := func(key string, n int) outbox.Record {
+		return outbox.Record{Kind: outbox.KindFault, Key: outbox.ID(key), Created: time.Now(),
+			Payload: outbox.Payload{Component: "printer", Code: "media_jam", Count: n}}
+	}
+	unknown := outbox.Record{Kind: outbox.KindCompletion, Key: "done-0001", Created: time.Now(),
+		Payload: outbox.Payload{IssuanceID: "iss-0000-none", Printed: 1, AmountYen: 200}}
+	errs, err := d.DeliverBatch(context.Background(), []outbox.Record{fault("f-0001", 1), unknown, fault("f-0002", 2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *center.RefusalError
+	if errs[0] != nil || errs[2] != nil || !errors.As(errs[1], &re) || re.Code != center.CodeIssuanceNotFound || !re.Permanent() {
+		t.Fatalf("batch answers %v", errs)
+	}
+	errs, err = d.DeliverBatch(context.Background(), []outbox.Record{fault("f-0001", 1), fault("f-0002", 3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs[0] != nil || !errors.As(errs[1], &re) || re.Code != center.CodeIdempotencyConflict {
+		t.Fatalf("repeat and conflict: %v", errs)
+	}
+	// The same key alone through POST /v1/records is a duplicate too: one key space.
+	if err := d.Deliver(context.Background(), fault("f-0001", 1)); err != nil {
+		t.Fatalf("single delivery of a batched record: %v", err)
+	}
+}

@@ -22,7 +22,8 @@ const (
 	PathPINReset       = "/v1/pinreset/authorize"
 	PathPINResetResult = "/v1/pinreset/result"
 	PathRecords        = "/v1/records"
-	PathHealth         = "/v1/health" // GET; changes nothing
+	PathRecordsBatch   = "/v1/records/batch" // up to MaxBatchRecords records, one commit
+	PathHealth         = "/v1/health"        // GET; changes nothing
 )
 
 // HeaderIdempotencyKey carries the idempotency key of a state-changing call.
@@ -224,6 +225,30 @@ type Record struct {
 	Key     string    `json:"key"`
 	Created time.Time `json:"created"`
 	Payload any       `json:"payload"`
+}
+
+// MaxBatchRecords bounds the records of one POST /v1/records/batch.
+const MaxBatchRecords = 100
+
+// RecordBatch is POST /v1/records/batch: records that depend on no other record of the batch
+// (no two for the same issuance or reset), each with its own idempotency key. The request's own
+// Idempotency-Key names the batch; the center commits every accepted record in one transaction.
+type RecordBatch struct {
+	Records []Record `json:"records"`
+}
+
+// RecordResult is the center's answer to one record of a batch, in the batch's order: Status
+// "accepted" or "duplicate", or "refused" with the refusal's Code and Message (permanent).
+type RecordResult struct {
+	Key     string `json:"key"`
+	Status  string `json:"status"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// RecordBatchAnswer is the answer to POST /v1/records/batch.
+type RecordBatchAnswer struct {
+	Results []RecordResult `json:"results"`
 }
 
 // RecordAck is the answer to a delivered record.

@@ -152,6 +152,28 @@ func (c *Client) DeliverRecord(ctx context.Context, kind, key string, created ti
 	return nil
 }
 
+// DeliverRecords sends records in one POST /v1/records/batch under batchKey and returns the
+// center's answer to each, in order. An error means the batch as a whole failed (transport,
+// timeout, 5xx, garbage) and may be sent again: every record keeps its own idempotency key.
+func (c *Client) DeliverRecords(ctx context.Context, batchKey string, recs []Record) ([]RecordResult, error) {
+	var ans RecordBatchAnswer
+	if err := c.call(ctx, PathRecordsBatch, batchKey, RecordBatch{Records: recs}, &ans); err != nil {
+		return nil, err
+	}
+	if len(ans.Results) != len(recs) {
+		return nil, fmt.Errorf("%w: record batch: %d results for %d records", ErrBadResponse, len(ans.Results), len(recs))
+	}
+	for i, r := range ans.Results {
+		switch {
+		case r.Key != recs[i].Key:
+			return nil, fmt.Errorf("%w: record batch: result %d is for key %q, not %q", ErrBadResponse, i, r.Key, recs[i].Key)
+		case r.Status != "accepted" && r.Status != "duplicate" && r.Status != "refused":
+			return nil, fmt.Errorf("%w: record batch: status %q", ErrBadResponse, r.Status)
+		}
+	}
+	return ans.Results, nil
+}
+
 func (c *Client) record(ctx context.Context, path, key string, body any) error {
 	var ack RecordAck
 	if err := c.call(ctx, path, key, body, &ack); err != nil {

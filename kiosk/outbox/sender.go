@@ -20,6 +20,28 @@ type Deliverer interface {
 	Deliver(ctx context.Context, r Record) error
 }
 
+// BatchDeliverer is a Deliverer that can also hand over several records in one exchange. The
+// outbox gives it only records that depend on no other record of the same call (no two for one
+// issuance or reservation), in order. It returns one error per record (nil: acknowledged; a
+// permanent error: refused for good), or an error for the call as a whole, after which every
+// record of the call is tried again (the center's idempotency keys make that safe).
+type BatchDeliverer interface {
+	Deliverer
+	DeliverBatch(ctx context.Context, rs []Record) ([]error, error)
+}
+
+// orderKey names what a record's order matters for: records for the same issuance (a void,
+// then its refund) or reservation go to the center in order, one per batch call.
+func orderKey(r Record) string {
+	switch {
+	case r.Payload.IssuanceID != "":
+		return "i:" + string(r.Payload.IssuanceID)
+	case r.Payload.ReservationID != "":
+		return "r:" + string(r.Payload.ReservationID)
+	}
+	return ""
+}
+
 // IsPermanent reports whether err (or an error it wraps) says the center refused for good.
 func IsPermanent(err error) bool {
 	var p interface{ Permanent() bool }
@@ -240,10 +262,42 @@ func (ob *Outbox) deliverBatch(ctx context.Context, d Deliverer, opts SendOption
 		deadKey [][]byte
 		failure *transientError
 	)
-	for _, p := range batch {
-		actx, cancel := context.WithTimeout(ctx, opts.AttemptTimeout)
-		err := d.Deliver(actx, p.r)
-		cancel()
+	// With a BatchDeliverer, consecutive records that do not depend on each other go in one
+	// call; each record's answer is then handled below as if it had been delivered alone.
+	bd, _ := d.(BatchDeliverer)
+	answers := map[int]error{}
+	for i, p := range batch {
+		err, answered := answers[i]
+		if bd != nil && !answered {
+			j, seen := i, map[string]bool{}
+			var rs []Record
+			for ; j < len(batch); j++ {
+				k := orderKey(batch[j].r)
+				if k != "" && seen[k] {
+					break
+				}
+				seen[k] = k != ""
+				rs = append(rs, batch[j].r)
+			}
+			actx, cancel := context.WithTimeout(ctx, opts.AttemptTimeout)
+			errs, callErr := bd.DeliverBatch(actx, rs)
+			cancel()
+			if callErr == nil && len(errs) != len(rs) {
+				callErr = fmt.Errorf("batch delivery answered %d of %d records", len(errs), len(rs))
+			}
+			for n := range rs {
+				if callErr != nil {
+					answers[i+n] = callErr
+				} else {
+					answers[i+n] = errs[n]
+				}
+			}
+			err = answers[i]
+		} else if bd == nil {
+			actx, cancel := context.WithTimeout(ctx, opts.AttemptTimeout)
+			err = d.Deliver(actx, p.r)
+			cancel()
+		}
 		if err == nil {
 			acked = append(acked, p.key)
 			continue

@@ -130,6 +130,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc(center.PathKosekiRegister, jsonCall(s, center.PathKosekiRegister, s.handleKosekiRegister))
 	mux.HandleFunc(center.PathPINReset, jsonCall(s, center.PathPINReset, s.handlePINReset))
 	mux.HandleFunc(center.PathRecords, s.recordCall(""))
+	mux.HandleFunc(center.PathRecordsBatch, s.recordBatch)
 	mux.HandleFunc(center.PathComplete, s.recordCall(center.RecordCompletion))
 	mux.HandleFunc(center.PathVoid, s.recordCall(center.RecordVoid))
 	mux.HandleFunc(center.PathRefund, s.recordCall(center.RecordRefund))
