@@ -21,9 +21,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/BurntSushi/toml"
-
-	"certkiosk/assets"
 	"certkiosk/hw/card"
 	"certkiosk/hw/card/jpkisim"
 	"certkiosk/hw/printer"
@@ -149,7 +146,7 @@ func New(opts Options) (*Demo, error) {
 		d.Close()
 		return nil, err
 	}
-	words, err := loadReceiptText()
+	lines, err := adapters.ReceiptLines()
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -169,7 +166,7 @@ func New(opts Options) (*Demo, error) {
 		Center:   &adapters.Center{Client: d.client},
 		Verifier: kiosk.KeyVerifier(creds.DocumentKeys),
 		Printer:  &adapters.Printer{Device: docs, DPI: opts.DPI},
-		Slips:    &adapters.Slip{Printer: &slipFiles{dev: slipDev, sim: slipSim, dir: d.SlipsDir}, Lines: words.lines},
+		Slips:    &adapters.Slip{Printer: &slipFiles{dev: slipDev, sim: slipSim, dir: d.SlipsDir}, Lines: lines},
 		Cashbox:  d.Cashbox,
 		Outbox:   &adapters.Outbox{Box: ob},
 		Journal:  &adapters.Journal{J: ob.Journal(), Log: opts.Log},
@@ -470,37 +467,4 @@ func (s *slipFiles) PrintText(ctx context.Context, lines []string, pt float64) e
 	}
 	defer f.Close()
 	return png.Encode(f, s.sim.Tear())
-}
-
-// receiptText is assets/text/receipt_ja.toml.
-type receiptText struct {
-	Receipt    map[string]string `toml:"receipt"`
-	RefundOwed map[string]string `toml:"refund_owed"`
-	Titles     map[string]string
-}
-
-func loadReceiptText() (*receiptText, error) {
-	var t receiptText
-	if _, err := toml.Decode(string(assets.ReceiptTextJA), &t); err != nil {
-		return nil, fmt.Errorf("receipt text: %w", err)
-	}
-	var cert struct {
-		Titles map[string]string `toml:"titles"`
-	}
-	if _, err := toml.Decode(string(assets.CertificateTextJA), &cert); err != nil {
-		return nil, fmt.Errorf("certificate text: %w", err)
-	}
-	t.Titles = cert.Titles
-	return &t, nil
-}
-
-// lines words a slip in Japanese: amounts and references only.
-func (t *receiptText) lines(s kiosk.Slip) []string {
-	if s.Kind == kiosk.SlipRefundOwed {
-		return []string{t.RefundOwed["title"], fmt.Sprintf(t.RefundOwed["amount"], s.Amount),
-			fmt.Sprintf(t.RefundOwed["ref"], s.Ref), t.RefundOwed["what_to_do"]}
-	}
-	return []string{t.Receipt["title"], fmt.Sprintf(t.Receipt["item"], t.Titles[s.Type], s.Copies),
-		fmt.Sprintf(t.Receipt["amount"], s.Amount), fmt.Sprintf(t.Receipt["issuance"], s.IssuanceID),
-		fmt.Sprintf(t.Receipt["ref"], s.Ref), t.Receipt["thanks"]}
 }
