@@ -3,14 +3,514 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path"
+	"sync"
+	"time"
+
+	"periph.io/x/conn/v3/physic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"certkiosk/hw/card"
+	"certkiosk/hw/panel"
+	"certkiosk/hw/panel/buzzer"
+	"certkiosk/hw/panel/coin"
+	"certkiosk/hw/panel/keypad"
+	"certkiosk/hw/panel/sensor"
+	"certkiosk/hw/printer"
+	"certkiosk/hw/printer/escpos"
+	"certkiosk/hw/printer/file"
+	"certkiosk/hw/printer/ipp"
+	"certkiosk/hw/printer/uartserial"
+	"certkiosk/hw/selftest/kiosksuite"
+	"certkiosk/internal/sdnotify"
+	"certkiosk/kiosk"
+	"certkiosk/kiosk/adapters"
+	"certkiosk/kiosk/center"
+	"certkiosk/kiosk/config"
+	"certkiosk/kiosk/outbox"
+	"certkiosk/ui"
 )
 
-// runTerminal runs the firmware on a terminal's real parts, from its configuration file.
+// runTerminal runs the firmware on a terminal's real parts, from its configuration file: the
+// boot self-test, the card reader, the center, the outbox and its sender, the printers, the
+// GPIO panel (keypad, coin acceptor, maintenance key, buzzer) and the touch screen.
 func runTerminal(ctx context.Context, f flags, stdout io.Writer, log *slog.Logger) error {
 	if f.config == "" {
 		return errors.New("no configuration: give -config FILE, or -demo to run everything embedded")
 	}
-	return errors.New("terminal mode is not wired yet; use -demo")
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		return fmt.Errorf("%s sets demo = true: run kiosk -demo", f.config)
+	}
+	// The boot self-test runs before the drivers take their lines (it toggles the outputs).
+	bootCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	report, bootErr := kiosksuite.Run(bootCtx, kiosksuite.New(kiosksuite.Options{ConfigPath: f.config}), true)
+	cancel()
+	if bootErr != nil {
+		log.Error("boot self-test failed: out of service", "err", bootErr)
+	} else {
+		log.Info("boot self-test passed", "checks", len(report.Checks))
+	}
+
+	// The screen is made after the parts (the buzzer is one), so the machine renders through a
+	// late-bound display.
+	screen := &lateScreen{}
+	t, err := buildTerminal(cfg, screen, screen, log)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	if bootErr != nil {
+		t.flags = append(t.flags, kiosk.FlagSelfTestFailed)
+	}
+	var a fyne.App
+	var w fyne.Window
+	if !f.headless {
+		var bz ui.Buzzer
+		if t.buzzer != nil {
+			bz = buzzerPatterns{t.buzzer}
+		}
+		sounds := ui.NewSounds(bz, ui.Aplay{}, ui.BundledVoices(), func(err error) { log.Warn("sound", "err", err) })
+		a = app.NewWithID("certkiosk")
+		w = a.NewWindow("certkiosk")
+		u, err := ui.New(a, w, func(e kiosk.Event) { t.runner.Send(e) },
+			ui.Options{Languages: cfg.Languages, Warning: cfg.Timeouts.Warning, FullScreen: true, Speaker: sounds})
+		if err != nil {
+			return err
+		}
+		screen.set(u, u)
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() {
+		done <- t.run(ctx)
+		if a != nil {
+			fyne.Do(a.Quit)
+		}
+	}()
+	if w != nil {
+		w.ShowAndRun()
+		stop()
+	}
+	return <-done
+}
+
+// lateScreen forwards to the screen once it exists; before that, views are dropped (the
+// screen draws the current view when it is made).
+type lateScreen struct {
+	mu sync.Mutex
+	d  kiosk.Display
+	s  kiosk.Speaker
+}
+
+func (l *lateScreen) set(d kiosk.Display, s kiosk.Speaker) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.d, l.s = d, s
+}
+
+func (l *lateScreen) Render(v kiosk.View) {
+	l.mu.Lock()
+	d := l.d
+	l.mu.Unlock()
+	if d != nil {
+		d.Render(v)
+	}
+}
+
+func (l *lateScreen) Cue(key string) {
+	l.mu.Lock()
+	s := l.s
+	l.mu.Unlock()
+	if s != nil {
+		s.Cue(key)
+	}
+}
+
+// buzzerPatterns plays the screen's on/off patterns on the panel buzzer.
+type buzzerPatterns struct{ d *buzzer.Dev }
+
+func (b buzzerPatterns) Beep(pattern []time.Duration) {
+	p := make(buzzer.Pattern, len(pattern))
+	for i, d := range pattern {
+		p[i] = buzzer.Step{On: i%2 == 0, D: d}
+	}
+	_ = b.d.Play(p) // a full queue drops the cue: sound never holds up the machine
+}
+
+type nopDisplay struct{}
+
+func (nopDisplay) Render(kiosk.View) {}
+
+type nopSpeaker struct{}
+
+func (nopSpeaker) Cue(string) {}
+
+// terminal is the firmware's parts on a real terminal.
+type terminal struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	runner *kiosk.Runner
+	card   *adapters.Card
+	box    *outbox.Outbox
+	client *center.Client
+	cash   *coinCashbox
+	flags  []kiosk.ServiceFlag // set when the machine starts
+
+	keypad  *keypad.Dev
+	coins   *coin.Dev
+	maint   *sensor.Dev
+	buzzer  *buzzer.Dev
+	closeMu sync.Mutex
+	closers []func() error
+}
+
+// buildTerminal makes every part the configuration names. A part that cannot start is an error
+// naming it: the kiosk does not start half-built.
+func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Speaker, log *slog.Logger) (*terminal, error) {
+	t := &terminal{cfg: cfg, log: log}
+	fail := func(err error) (*terminal, error) {
+		t.close()
+		return nil, err
+	}
+	read := func(key, name string) ([]byte, error) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		return b, nil
+	}
+	var files [4][]byte
+	for i, kv := range [][2]string{{"center.cert_file", cfg.Center.CertFile}, {"center.key_file", cfg.Center.KeyFile},
+		{"center.ca_file", cfg.Center.CAFile}, {"center.document_keys", cfg.Center.DocumentKeys}} {
+		b, err := read(kv[0], kv[1])
+		if err != nil {
+			return fail(err)
+		}
+		files[i] = b
+	}
+	creds, err := center.ParseCredentials(files[0], files[1], files[2], files[3])
+	if err != nil {
+		return fail(fmt.Errorf("center credentials: %w", err))
+	}
+	t.client = center.NewClient(cfg.Center.URL, creds.TLSConfig())
+	t.client.SetTimeout(cfg.Center.Timeout)
+	t.closers = append(t.closers, func() error { t.client.Close(); return nil })
+
+	if t.box, err = outbox.Open(cfg.Storage.Outbox, &outbox.Options{Capacity: cfg.Storage.OutboxCapacity}); err != nil {
+		return fail(fmt.Errorf("storage.outbox: %w", err))
+	}
+	t.closers = append(t.closers, t.box.Close)
+
+	var docs printer.DocumentPrinter
+	switch d := cfg.Printer.Document; {
+	case d.URL != "":
+		if docs, err = ipp.New(d.URL, nil); err != nil {
+			return fail(fmt.Errorf("printer.document.url: %w", err))
+		}
+	default:
+		if docs, err = file.New(d.Dir, file.PNG); err != nil {
+			return fail(fmt.Errorf("printer.document.dir: %w", err))
+		}
+	}
+	lines, err := adapters.ReceiptLines()
+	if err != nil {
+		return fail(err)
+	}
+	var slips kiosk.SlipPrinter = noSlips{}
+	if dev := cfg.Printer.Receipt.Device; dev != "" {
+		port, err := uartserial.Open(dev, time.Second)
+		if err != nil {
+			return fail(fmt.Errorf("printer.receipt.device: %w", err))
+		}
+		t.closers = append(t.closers, port.Close)
+		p, err := escpos.Connect(port, physic.Frequency(cfg.Printer.Receipt.Baud)*physic.Hertz, nil)
+		if err != nil {
+			return fail(fmt.Errorf("printer.receipt: %w", err))
+		}
+		slips = &adapters.Slip{Printer: p, Lines: lines}
+	}
+
+	t.card = &adapters.Card{
+		Connect:      func(ctx context.Context) (adapters.CardConn, error) { return t.connectCard() },
+		LoginMessage: func(nonce []byte) []byte { return center.LoginMessage(nonce, cfg.KioskID) },
+	}
+	if err := t.openPanel(); err != nil {
+		return fail(err)
+	}
+	t.cash = &coinCashbox{}
+
+	kc := kiosk.DefaultConfig()
+	kc.KioskID, kc.Languages = cfg.KioskID, cfg.Languages
+	if cfg.Timeouts.Inactivity > 0 {
+		kc.Inactivity = cfg.Timeouts.Inactivity
+	}
+	if cfg.Timeouts.Warning > 0 {
+		kc.Warning = cfg.Timeouts.Warning
+	}
+	if cfg.Timeouts.Printing > 0 {
+		kc.PrintCopy = cfg.Timeouts.Printing
+	}
+	t.runner, err = kiosk.NewRunner(kc, kiosk.Ports{
+		Card:     t.card,
+		Center:   &adapters.Center{Client: t.client},
+		Verifier: kiosk.KeyVerifier(creds.DocumentKeys),
+		Printer:  &adapters.Printer{Device: docs},
+		Slips:    slips,
+		Cashbox:  t.cash,
+		Outbox:   &adapters.Outbox{Box: t.box},
+		Journal:  &adapters.Journal{J: t.box.Journal(), Log: log},
+		Clock:    kiosk.SystemClock{},
+		Display:  display,
+		Speaker:  speaker,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	return t, nil
+}
+
+// connectCard connects to the card in the configured reader.
+func (t *terminal) connectCard() (adapters.CardConn, error) {
+	readers, err := card.Readers()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range readers {
+		if t.readerMatches(r) {
+			c, err := card.Connect(r)
+			if errors.Is(err, card.ErrNoCard) {
+				return nil, adapters.NoCard(err)
+			}
+			return c, err
+		}
+	}
+	return nil, fmt.Errorf("card.reader %q: %w", t.cfg.Card.Reader, card.ErrNoReader)
+}
+
+func (t *terminal) readerMatches(name string) bool {
+	ok, err := path.Match(t.cfg.Card.Reader, name)
+	return err == nil && ok
+}
+
+// openPanel opens the GPIO parts the configuration names; an empty name means not fitted.
+func (t *terminal) openPanel() error {
+	g := t.cfg.GPIO
+	activeHigh := map[string]bool{}
+	for _, n := range g.ActiveHigh {
+		activeHigh[n] = true
+	}
+	if len(g.KeypadRows) == keypad.Rows && len(g.KeypadCols) == keypad.Cols {
+		var pins keypad.Pins
+		for i, n := range g.KeypadRows {
+			p, err := panel.Open(n)
+			if err != nil {
+				return fmt.Errorf("gpio.keypad_rows: %w", err)
+			}
+			pins.Rows[i] = p
+		}
+		for i, n := range g.KeypadCols {
+			p, err := panel.Open(n)
+			if err != nil {
+				return fmt.Errorf("gpio.keypad_cols: %w", err)
+			}
+			pins.Cols[i] = p
+		}
+		d, err := keypad.New(pins, nil)
+		if err != nil {
+			return fmt.Errorf("gpio keypad: %w", err)
+		}
+		t.keypad = d
+		t.closers = append(t.closers, d.Halt)
+	}
+	if g.Coin != "" {
+		p, err := panel.Open(g.Coin)
+		if err != nil {
+			return fmt.Errorf("gpio.coin: %w", err)
+		}
+		o := coin.DefaultOpts
+		o.ActiveHigh = activeHigh[g.Coin]
+		o.Table = coin.LinearTable(t.cfg.Coin.YenPerPulse, t.cfg.Coin.Accept...)
+		d, err := coin.New(p, &o)
+		if err != nil {
+			return fmt.Errorf("gpio.coin: %w", err)
+		}
+		t.coins = d
+		t.closers = append(t.closers, d.Halt)
+	}
+	if g.MaintenanceKey != "" {
+		p, err := panel.Open(g.MaintenanceKey)
+		if err != nil {
+			return fmt.Errorf("gpio.maintenance_key: %w", err)
+		}
+		d, err := sensor.New(p, &sensor.Opts{Kind: sensor.MaintenanceKey, ActiveHigh: activeHigh[g.MaintenanceKey]})
+		if err != nil {
+			return fmt.Errorf("gpio.maintenance_key: %w", err)
+		}
+		t.maint = d
+		t.closers = append(t.closers, d.Halt)
+	}
+	if g.Buzzer != "" {
+		p, err := panel.Open(g.Buzzer)
+		if err != nil {
+			return fmt.Errorf("gpio.buzzer: %w", err)
+		}
+		o := buzzer.DefaultOpts
+		o.ActiveLow = !activeHigh[g.Buzzer]
+		d, err := buzzer.New(p, &o)
+		if err != nil {
+			return fmt.Errorf("gpio.buzzer: %w", err)
+		}
+		t.buzzer = d
+		t.closers = append(t.closers, d.Halt)
+	}
+	return nil
+}
+
+// keyRunes maps the 4×3 keypad onto the machine's keys: * clears, # enters.
+var keyRunes = map[keypad.Key]rune{
+	keypad.Key0: '0', keypad.Key1: '1', keypad.Key2: '2', keypad.Key3: '3', keypad.Key4: '4',
+	keypad.Key5: '5', keypad.Key6: '6', keypad.Key7: '7', keypad.Key8: '8', keypad.Key9: '9',
+	keypad.KeyStar: kiosk.KeyClear, keypad.KeyHash: kiosk.KeyEnter,
+}
+
+// run runs the machine, the outbox sender, the card monitor, the panel's event loops and the
+// systemd watchdog until ctx ends.
+func (t *terminal) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	goRun := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
+
+	notify := sdnotify.FromEnv()
+	hb := &sdnotify.Heartbeat{}
+	hb.Beat()
+	t.runner.Observe(func(kiosk.Event, kiosk.State, []kiosk.Effect) { hb.Beat() })
+	if interval, ok := sdnotify.WatchdogInterval(); ok {
+		goRun(func() {
+			if err := hb.Run(ctx, notify, interval); err != nil && ctx.Err() == nil {
+				t.log.Warn("systemd watchdog", "err", err)
+			}
+		})
+	}
+	goRun(func() {
+		err := t.box.Run(ctx, adapters.Deliverer{Client: t.client}, outbox.SendOptions{})
+		if err != nil && ctx.Err() == nil {
+			t.log.Error("outbox sender stopped", "err", err)
+		}
+	})
+	goRun(func() { t.monitorCards(ctx) })
+	if t.keypad != nil {
+		goRun(func() {
+			for e := range t.keypad.Events() {
+				if r, ok := keyRunes[e.Key]; ok && e.Down {
+					t.runner.Send(kiosk.Key{Key: r, Source: kiosk.HardwareKeypad})
+				}
+			}
+		})
+	}
+	if t.coins != nil {
+		goRun(func() {
+			for e := range t.coins.Events() {
+				if e.Rejected != 0 {
+					t.log.Warn("coin rejected", "reason", e.Rejected.String(), "pulses", e.Pulses)
+					continue
+				}
+				t.runner.Send(kiosk.MoneyIn{Yen: e.Yen})
+			}
+		})
+	}
+	if t.maint != nil {
+		goRun(func() {
+			for e := range t.maint.Events() {
+				t.runner.Send(kiosk.TechnicianKey{On: e.Active})
+			}
+		})
+	}
+	for _, fl := range t.flags {
+		t.runner.Send(kiosk.ServiceChanged{Flag: fl, On: true})
+	}
+	if err := notify.Notify(sdnotify.Ready); err != nil {
+		t.log.Warn("systemd notify", "err", err)
+	}
+	err := t.runner.Run(ctx)
+	cancel()
+	t.close() // halts the panel drivers, which closes their event channels
+	wg.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// monitorCards turns the configured reader's card events into the machine's.
+func (t *terminal) monitorCards(ctx context.Context) {
+	events := make(chan card.Event, 16)
+	go (&card.Monitor{}).Run(ctx, events)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-events:
+			if e.Kind == card.ServiceDown {
+				t.log.Error("card reader service is down")
+				continue
+			}
+			if !t.readerMatches(e.Reader) {
+				continue
+			}
+			switch e.Kind {
+			case card.CardInserted:
+				t.runner.Send(kiosk.CardPlaced{})
+			case card.CardRemoved, card.ReaderRemoved:
+				t.card.Drop()
+				t.runner.Send(kiosk.CardRemoved{})
+			}
+		}
+	}
+}
+
+func (t *terminal) close() error {
+	t.closeMu.Lock()
+	defer t.closeMu.Unlock()
+	var errs []error
+	for i := len(t.closers) - 1; i >= 0; i-- {
+		errs = append(errs, t.closers[i]())
+	}
+	t.closers = nil
+	return errors.Join(errs...)
+}
+
+// errNoPayout: this terminal's coin unit takes money but cannot give it back.
+var errNoPayout = errors.New("the coin unit has no payout: the amount is owed")
+
+// coinCashbox is the machine's Cashbox over the pulse coin acceptor: money comes in as MoneyIn
+// events from the acceptor's loop; there is no hopper, so every payout is owed (an outbox
+// record and a slip the resident takes to the counter).
+type coinCashbox struct {
+	mu        sync.Mutex
+	accepting bool
+}
+
+func (c *coinCashbox) Accept(int) error { c.mu.Lock(); c.accepting = true; c.mu.Unlock(); return nil }
+func (c *coinCashbox) Stop() error      { c.mu.Lock(); c.accepting = false; c.mu.Unlock(); return nil }
+func (c *coinCashbox) PayOut(context.Context, int) (int, error) {
+	return 0, errNoPayout
+}
+
+// noSlips is the SlipPrinter of a terminal without a receipt printer.
+type noSlips struct{}
+
+func (noSlips) PrintSlip(context.Context, kiosk.Slip) error {
+	return &kiosk.PrintFaultError{Fault: "offline"}
 }
