@@ -19,28 +19,11 @@ import (
 // start runs a demo kiosk for t and returns it with its screen watcher.
 func start(t *testing.T, pcsc bool) (*Demo, *kiosk.Watcher) {
 	t.Helper()
-	w := &kiosk.Watcher{}
 	var log *slog.Logger
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	d, err := New(Options{Dir: t.TempDir(), Display: w, PCSC: pcsc, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-		if err := d.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return d, w
+	return startWith(t, Options{PCSC: pcsc, Log: log})
 }
 
 func play(t *testing.T, d *Demo, w *kiosk.Watcher, script string) {

@@ -32,7 +32,9 @@ func startWith(t *testing.T, opts Options) (*Demo, *kiosk.Watcher) {
 		if err := <-done; err != nil {
 			t.Errorf("run: %v", err)
 		}
-		d.Close()
+		if err := d.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
 	})
 	return d, w
 }
