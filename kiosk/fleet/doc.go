@@ -1,0 +1,27 @@
+// Package fleet is the kiosk's fleet-facing view of itself: Prometheus metrics and a health
+// endpoint, served on loopback only (a site's node exporter or agent scrapes them locally).
+//
+// It owns:
+//   - Metrics: counters fed by the session machine's observer (kiosk.Runner.Observe) — sessions,
+//     copies printed, refusals by code, outcomes, money in and out, print faults, screens entered,
+//     out-of-service reasons — and gauges read from their sources at scrape time: the outbox
+//     (depth, dead letters, headroom, age of the oldest record) and the printers (ready, faults).
+//     A source that fails or does not answer within the timeout shows as
+//     certkiosk_source_up{source="…"} 0; the scrape still answers 200.
+//   - the health handler (GET /healthz): ok, degraded or out_of_service with reasons, 503 when
+//     out of service;
+//   - Serve, which refuses any listen address that is not loopback.
+//
+// Privacy: every label value comes from a closed code list (refusal codes, outcome keys,
+// certificate types, screens, fault codes, check names) and is checked again before use;
+// anything else is counted as "other". Nothing personal is ever read: no names, member data,
+// certificate bytes or PINs — only counts, codes, amounts and durations. Observe reads the
+// machine's State only for its screen, service flags and running money totals.
+//
+// Observe is called in the machine's loop: it takes one uncontended mutex and updates atomic
+// counters, never waits on I/O. Sources are read only when /metrics or /healthz is asked.
+//
+// fleet imports kiosk (types only), kiosk/outbox (Stats), hw/printer (Status) and hw/selftest
+// (Report, build info). It must never import fyne, scard, periph or the ui, and nothing in kiosk
+// may import fleet (kiosk imports no net/http).
+package fleet
