@@ -72,7 +72,8 @@ type Metrics struct {
 	screen   kiosk.Screen
 	flags    kiosk.ServiceFlag
 	totals   kiosk.Totals
-	started  time.Time // wall time of the running session's start; zero outside one
+	txID     string    // the running transaction's id; empty outside one
+	started  time.Time // wall time of the running transaction's start
 	selftest *selftestSummary
 }
 
@@ -168,22 +169,23 @@ func (m *Metrics) Observe(e kiosk.Event, s kiosk.State, effs []kiosk.Effect) {
 	entered := !m.observed || s.Screen != m.screen
 	m.observed = true
 	m.screen, m.flags, m.totals = s.Screen, s.Flags, s.Totals
-	var ended time.Duration
-	var endedOK bool
-	for _, f := range effs {
-		j, ok := f.(kiosk.Journal)
-		if !ok {
-			continue
-		}
-		switch j.Entry.Code {
-		case "session_start":
-			m.started = now
-		case "session_end":
+	// A transaction starts when the machine gives it an id and ends when the id is dropped (its
+	// personal data with it), whether it finished or was aborted. The id itself is not exported.
+	var started, ended bool
+	var took time.Duration
+	if s.Tx.ID != m.txID {
+		if m.txID != "" {
+			ended = true
 			if !m.started.IsZero() {
-				ended, endedOK = now.Sub(m.started), true
-				m.started = time.Time{}
+				took = now.Sub(m.started)
 			}
+			m.started = time.Time{}
 		}
+		if s.Tx.ID != "" {
+			started = true
+			m.started = now
+		}
+		m.txID = s.Tx.ID
 	}
 	m.mu.Unlock()
 
@@ -193,8 +195,12 @@ func (m *Metrics) Observe(e kiosk.Event, s kiosk.State, effs []kiosk.Effect) {
 			m.outcomes.WithLabelValues(outcomeKeys.label(s.Outcome.Key)).Inc()
 		}
 	}
-	if endedOK {
-		m.sessionSecs.Observe(ended.Seconds())
+	if started {
+		m.sessions.Inc()
+	}
+	if ended {
+		m.sessionsEnded.Inc()
+		m.sessionSecs.Observe(took.Seconds())
 	}
 	for _, f := range effs {
 		switch f := f.(type) {
@@ -214,10 +220,6 @@ func (m *Metrics) Observe(e kiosk.Event, s kiosk.State, effs []kiosk.Effect) {
 // (a stale answer is journalled as stale_answer, never as refused or printed).
 func (m *Metrics) journal(j kiosk.JournalEntry) {
 	switch j.Code {
-	case "session_start":
-		m.sessions.Inc()
-	case "session_end":
-		m.sessionsEnded.Inc()
 	case "printed":
 		m.copies.Inc()
 	case "refused":
