@@ -22,6 +22,11 @@
 // counters, never waits on I/O. Sources are read only when /metrics or /healthz is asked.
 //
 // fleet imports kiosk (types only), kiosk/outbox (Stats), hw/printer (Status) and hw/selftest
-// (Report, build info). It must never import fyne, scard, periph or the ui, and nothing in kiosk
-// may import fleet (kiosk imports no net/http).
+// (Report, build info). It must never import fyne, scard, the ui or a cmd package (imports_test.go
+// checks), and nothing in kiosk may import fleet (kiosk imports no net/http). cmd/kiosk wires it:
+//
+//	m := fleet.New(fleet.Options{Outbox: ob, Printer: doc, ReceiptPrinter: slips, ConfigSHA256: cfg.Source.SHA256})
+//	runner.Observe(m.Observe)
+//	m.SetSelfTest(bootReport)
+//	go fleet.Serve(ctx, cfg.Metrics.Listen, m.Handler())
 package fleet
