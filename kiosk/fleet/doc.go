@@ -10,7 +10,27 @@
 //     certkiosk_source_up{source="…"} 0; the scrape still answers 200.
 //   - the health handler (GET /healthz): ok, degraded or out_of_service with reasons, 503 when
 //     out of service;
-//   - Serve, which refuses any listen address that is not loopback.
+//   - Serve, which refuses any listen address that is not loopback;
+//   - LogObserver, the machine's journal as log/slog records (codes only), and Chain, since the
+//     Runner takes one observer.
+//
+// Metrics (all prefixed certkiosk_): sessions_total, sessions_ended_total,
+// session_duration_seconds, issuances_total{type}, copies_printed_total, refusals_total{code},
+// outcomes_total{key}, print_faults_total{fault}, outbox_records_total{kind},
+// screen_entries_total{screen}, journal_alarms_total{code}, pin_resets_total{result},
+// pin_blocked_total, payments_yen_total, fees_yen_total, change_yen_total, refunds_yen_total,
+// refunds_owed_yen_total, out_of_service{reason}, screen{screen}, source_up{source},
+// outbox_pending, outbox_dead, outbox_headroom, outbox_capacity, outbox_oldest_age_seconds,
+// outbox_last_delivered_timestamp_seconds, outbox_last_error_timestamp_seconds,
+// printer_ready{printer}, printer_faults{printer,fault}, selftest_check{check},
+// selftest_check_skipped{check}, selftest_check_seconds{check}, selftest_failed,
+// selftest_timestamp_seconds, build_info{module,version,revision,modified,goversion,goos,goarch,
+// config_sha256}; plus Go runtime and process metrics (go_*, process_*).
+//
+// Sessions are counted from the machine's transaction id appearing and being dropped (so aborted
+// sessions end too); copies, refusals and print faults from the machine's own journal entries
+// (a late answer the machine ignored is not counted); issuances from completion records; money
+// from the machine's running totals.
 //
 // Privacy: every label value comes from a closed code list (refusal codes, outcome keys,
 // certificate types, screens, fault codes, check names) and is checked again before use;

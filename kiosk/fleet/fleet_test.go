@@ -218,6 +218,11 @@ func TestLabelsAreClosed(t *testing.T) {
 	for _, f := range []string{"jam", "paper_out", "toner 山田"} {
 		m.Observe(kiosk.PrintFault{Fault: f}, st, []kiosk.Effect{kiosk.Journal{Entry: kiosk.JournalEntry{Severity: kiosk.Alarm, Code: "print_fault", Detail: f}}})
 	}
+	m.Observe(kiosk.TimerFired{}, st, []kiosk.Effect{
+		kiosk.Journal{Entry: kiosk.JournalEntry{Code: "pin_reset", Detail: "signature"}},
+		kiosk.Journal{Entry: kiosk.JournalEntry{Severity: kiosk.Alarm, Code: "pin_reset_failed", Detail: "6983"}},
+		kiosk.Journal{Entry: kiosk.JournalEntry{Severity: kiosk.Warn, Code: "pin_blocked", Detail: "auth"}},
+	})
 	m.Observe(kiosk.TimerFired{}, st, []kiosk.Effect{kiosk.OutboxAppend{Record: kiosk.Record{Kind: kiosk.RecordCompletion, Type: "山田の証明書"}}})
 	for _, key := range []string{"refusal.expired", "outcome.timeout", "secret " + sim.DemoAddress} {
 		o := st
@@ -233,6 +238,10 @@ func TestLabelsAreClosed(t *testing.T) {
 	expect(t, fams, 1, "certkiosk_print_faults_total", "fault", "other")
 	expect(t, fams, 3, "certkiosk_journal_alarms_total", "code", "print_fault")
 	expect(t, fams, 1, "certkiosk_issuances_total", "type", "other")
+	expect(t, fams, 1, "certkiosk_pin_resets_total", "result", "ok")
+	expect(t, fams, 1, "certkiosk_pin_resets_total", "result", "failed")
+	expect(t, fams, 1, "certkiosk_pin_blocked_total")
+	expect(t, fams, 1, "certkiosk_journal_alarms_total", "code", "pin_reset_failed")
 	expect(t, fams, 1, "certkiosk_outcomes_total", "key", "refusal.expired")
 	expect(t, fams, 1, "certkiosk_outcomes_total", "key", "outcome.timeout")
 	expect(t, fams, 1, "certkiosk_outcomes_total", "key", "other")

@@ -61,6 +61,8 @@ type Metrics struct {
 	records       *prometheus.CounterVec
 	screens       *prometheus.CounterVec
 	alarms        *prometheus.CounterVec
+	pinResets     *prometheus.CounterVec
+	pinBlocked    prometheus.Counter
 	selfCheck     *prometheus.GaugeVec
 	selfSkipped   *prometheus.GaugeVec
 	selfSeconds   *prometheus.GaugeVec
@@ -115,6 +117,8 @@ func New(opts Options) *Metrics {
 	m.records = counterVec("outbox_records_total", "Records the machine appended to the outbox, by kind.", "kind")
 	m.screens = counterVec("screen_entries_total", "Times each screen was entered.", "screen")
 	m.alarms = counterVec("journal_alarms_total", "Alarm-severity journal entries, by journal code.", "code")
+	m.pinResets = counterVec("pin_resets_total", "Signature/user PIN resets relayed to a card, by result (ok, failed).", "result")
+	m.pinBlocked = counter("pin_blocked_total", "PINs that locked on a wrong entry at this kiosk.")
 	m.selfCheck = gaugeVec("selftest_check", "Last self-test result per check: 1 pass (or skipped), 0 fail.", "check")
 	m.selfSkipped = gaugeVec("selftest_check_skipped", "1 when the check was skipped (not fitted or not configured).", "check")
 	m.selfSeconds = gaugeVec("selftest_check_seconds", "Time the check took in the last self-test.", "check")
@@ -124,7 +128,7 @@ func New(opts Options) *Metrics {
 		Help: "Unix time the last self-test started; 0 before the first."})
 
 	m.reg.MustRegister(m.sessions, m.sessionsEnded, m.sessionSecs, m.issuances, m.copies, m.refusals,
-		m.outcomes, m.printFaults, m.records, m.screens, m.alarms, m.selfCheck, m.selfSkipped,
+		m.outcomes, m.printFaults, m.records, m.screens, m.alarms, m.pinResets, m.pinBlocked, m.selfCheck, m.selfSkipped,
 		m.selfSeconds, m.selfFailed, m.selfTime)
 
 	// Money: the machine's running totals since start, read at scrape time.
@@ -226,6 +230,12 @@ func (m *Metrics) journal(j kiosk.JournalEntry) {
 		m.refusals.WithLabelValues(refusalCodes.label(j.Detail)).Inc()
 	case "print_fault":
 		m.printFaults.WithLabelValues(printFaultCodes.label(j.Detail)).Inc()
+	case "pin_reset":
+		m.pinResets.WithLabelValues("ok").Inc()
+	case "pin_reset_failed":
+		m.pinResets.WithLabelValues("failed").Inc()
+	case "pin_blocked":
+		m.pinBlocked.Inc()
 	}
 	if j.Severity == kiosk.Alarm {
 		m.alarms.WithLabelValues(code(j.Code)).Inc()
