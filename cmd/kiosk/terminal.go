@@ -33,6 +33,7 @@ import (
 	"certkiosk/kiosk/adapters"
 	"certkiosk/kiosk/center"
 	"certkiosk/kiosk/config"
+	"certkiosk/kiosk/fleet"
 	"certkiosk/kiosk/outbox"
 	"certkiosk/ui"
 )
@@ -72,6 +73,7 @@ func runTerminal(ctx context.Context, f flags, stdout io.Writer, log *slog.Logge
 	if bootErr != nil {
 		t.flags = append(t.flags, kiosk.FlagSelfTestFailed)
 	}
+	t.metrics.SetSelfTest(report)
 	var a fyne.App
 	var w fyne.Window
 	if !f.headless {
@@ -167,6 +169,7 @@ type terminal struct {
 	cash   *coinCashbox
 	flags  []kiosk.ServiceFlag // set when the machine starts
 
+	metrics *fleet.Metrics
 	keypad  *keypad.Dev
 	coins   *coin.Dev
 	maint   *sensor.Dev
@@ -228,6 +231,7 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 		return fail(err)
 	}
 	var slips kiosk.SlipPrinter = noSlips{}
+	var receipt fleet.PrinterSource
 	if dev := cfg.Printer.Receipt.Device; dev != "" {
 		port, err := uartserial.Open(dev, time.Second)
 		if err != nil {
@@ -239,7 +243,9 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 			return fail(fmt.Errorf("printer.receipt: %w", err))
 		}
 		slips = &adapters.Slip{Printer: p, Lines: lines}
+		receipt = p
 	}
+	t.metrics = fleet.New(fleet.Options{Outbox: t.box, Printer: docs, ReceiptPrinter: receipt, ConfigSHA256: cfg.Source.SHA256})
 
 	t.card = &adapters.Card{
 		Connect:      func(ctx context.Context) (adapters.CardConn, error) { return t.connectCard() },
@@ -395,7 +401,14 @@ func (t *terminal) run(ctx context.Context) error {
 	notify := sdnotify.FromEnv()
 	hb := &sdnotify.Heartbeat{}
 	hb.Beat()
-	t.runner.Observe(func(kiosk.Event, kiosk.State, []kiosk.Effect) { hb.Beat() })
+	t.runner.Observe(fleet.Chain(t.metrics.Observe, func(kiosk.Event, kiosk.State, []kiosk.Effect) { hb.Beat() }))
+	if l := t.cfg.Metrics.Listen; l != "" {
+		goRun(func() {
+			if err := fleet.Serve(ctx, l, t.metrics.Handler()); err != nil {
+				t.log.Error("metrics endpoint", "listen", l, "err", err)
+			}
+		})
+	}
 	if interval, ok := sdnotify.WatchdogInterval(); ok {
 		goRun(func() {
 			if err := hb.Run(ctx, notify, interval); err != nil && ctx.Err() == nil {

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -64,6 +67,12 @@ func TestTerminalIssuance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
 	cfgPath := filepath.Join(dir, "kiosk.toml")
 	toml := fmt.Sprintf(`kiosk_id = "T-E2E-1"
 languages = ["ja", "en"]
@@ -89,10 +98,12 @@ accept = [100, 500]
 [storage]
 outbox = %q
 journal = %q
+[metrics]
+listen = %q
 [maintenance]
 technician_hash = %q
 `, c.URL, filepath.Join(dir, "center-ca.crt"), filepath.Join(dir, "kiosk.crt"), filepath.Join(dir, "kiosk.key"),
-		filepath.Join(dir, "document-keys.json"), ipp.URI, tty, filepath.Join(dir, "outbox.db"), filepath.Join(dir, "journal.db"), hash)
+		filepath.Join(dir, "document-keys.json"), ipp.URI, tty, filepath.Join(dir, "outbox.db"), filepath.Join(dir, "journal.db"), metricsAddr, hash)
 	if err := os.WriteFile(cfgPath, []byte(toml), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +170,21 @@ technician_hash = %q
 			t.Fatal("no receipt was cut")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	// The fleet sees the session on the metrics endpoint, with no personal data in it.
+	resp, err := http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"certkiosk_copies_printed_total 1", "certkiosk_payments_yen_total 200"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if strings.Contains(string(body), "山田") {
+		t.Error("metrics carry a resident's name")
 	}
 	// The technician's key takes the kiosk out of the resident flows.
 	key.EdgesChan <- gpio.Low
