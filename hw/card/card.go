@@ -134,6 +134,14 @@ func (c *Conn) Transmit(cmd []byte) ([]byte, error) {
 		return nil, errors.New("transmit: connection closed")
 	}
 	resp, err := transmit(c.tx, cmd)
+	if errors.Is(err, scard.ErrProtoMismatch) && c.card != nil {
+		// Right after a reset (the previous user's disconnect) pcscd can still be settling the
+		// protocol: connect again on the same handle and send the command once more.
+		if rerr := c.card.Reconnect(scard.ShareShared, scard.ProtocolAny, scard.LeaveCard); rerr == nil {
+			c.proto = c.card.ActiveProtocol()
+			resp, err = transmit(c.tx, cmd)
+		}
+	}
 	if err == nil && len(resp) < 2 && c.card != nil && c.gone() {
 		// vpcd (and some readers) answer an exchange that lost its card with nothing at all.
 		return nil, fmt.Errorf("transmit: %w (empty answer)", jpki.ErrCardRemoved)

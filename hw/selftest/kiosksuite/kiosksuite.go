@@ -87,9 +87,11 @@ func New(o Options) *selftest.Suite {
 		s.Add(keypadCheck(cfg.GPIO, o.OpenLine, o.KeypadPrompt), selftest.Timeout(2*time.Minute))
 	}
 
-	// Card reader (PC/SC up, reader present, card answers) and printers (IPP attributes and
-	// state, ESC/POS status, optional test page) are added here by their packages, one line each:
-	//   s.Add(cardcheck.New(cfg.Card), selftest.Boot)
+	if !cfg.Demo { // the demo's cards are simulated in process
+		s.Add(cardCheck(cfg.Card), selftest.Boot, selftest.Timeout(10*time.Second))
+	}
+	s.Add(documentPrinterCheck(cfg.Printer.Document), selftest.Boot, selftest.Timeout(10*time.Second))
+	s.Add(receiptPrinterCheck(cfg.Printer.Receipt), selftest.Boot, selftest.Timeout(10*time.Second))
 	return s
 }
 

@@ -67,7 +67,7 @@ func TestDemoConfigPasses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, r.Checks)
 	}
-	want := []string{"config", "clock", "display", "storage", "bbolt-outbox", "bbolt-journal", "gpio"}
+	want := []string{"config", "clock", "display", "storage", "bbolt-outbox", "bbolt-journal", "gpio", "document-printer", "receipt-printer"}
 	if !reflect.DeepEqual(names(r), want) {
 		t.Errorf("checks %v, want %v", names(r), want)
 	}
@@ -171,7 +171,8 @@ technician_hash = %q
 	if !errors.Is(err, ErrFailed) {
 		t.Fatalf("Run = %v, want failures (expiring cert, missing coin line)", err)
 	}
-	want := []string{"config", "clock", "display", "storage", "bbolt-outbox", "bbolt-journal", "device-cert", "center", "gpio"}
+	want := []string{"config", "clock", "display", "storage", "bbolt-outbox", "bbolt-journal", "device-cert", "center", "gpio",
+		"card-reader", "document-printer", "receipt-printer"}
 	if !reflect.DeepEqual(names(r), want) {
 		t.Errorf("checks %v, want %v", names(r), want)
 	}
