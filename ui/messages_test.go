@@ -15,6 +15,7 @@ import (
 
 	"certkiosk/assets"
 	"certkiosk/kiosk"
+	"certkiosk/kiosk/config"
 )
 
 // uiKeys are the keys the UI itself uses besides kiosk.MessageKeys(); the test below makes sure
@@ -201,4 +202,12 @@ func covered(faces []*sfnt.Font, r rune) bool {
 		}
 	}
 	return false
+}
+
+// TestLanguagesMatchConfig keeps the configuration's language list and the screen's equal: a
+// configured language without message files would stop the kiosk at start.
+func TestLanguagesMatchConfig(t *testing.T) {
+	if !slices.Equal(Languages, config.Languages) {
+		t.Fatalf("ui.Languages %v, config.Languages %v", Languages, config.Languages)
+	}
 }

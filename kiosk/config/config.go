@@ -12,6 +12,11 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
+// Languages are the languages the screen has message files for (ui.Languages; a test in ui
+// keeps the two lists equal): Japanese, English, Simplified Chinese, Korean, Vietnamese,
+// Portuguese (Brazil), Spanish, Tagalog.
+var Languages = []string{"ja", "en", "zh", "ko", "vi", "pt", "es", "tl"}
+
 // Config is the whole kiosk configuration. Field tags are the TOML keys.
 type Config struct {
 	// KioskID names this terminal to the center and in the journal.

@@ -301,3 +301,10 @@ func TestTechnicianCredential(t *testing.T) {
 		t.Error("malformed hash accepted")
 	}
 }
+
+func TestLanguageWithoutMessagesIsRefused(t *testing.T) {
+	_, err := Parse([]byte(strings.Replace(validTOML, `languages = ["ja", "en"]`, `languages = ["ja", "fr"]`, 1)))
+	if err == nil || !strings.Contains(err.Error(), "languages[1]") || !strings.Contains(err.Error(), "message files") {
+		t.Fatalf("French: %v", err)
+	}
+}

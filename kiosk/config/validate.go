@@ -70,7 +70,9 @@ func (c *Config) Validate() error {
 	}
 	for i, l := range c.Languages {
 		if !languageRe.MatchString(l) {
-			v.add(fmt.Sprintf("languages[%d]", i), "%q is not a language tag like \"ja\" or \"zh-Hans\"", l)
+			v.add(fmt.Sprintf("languages[%d]", i), "%q is not a language tag like \"ja\" or \"zh\"", l)
+		} else if !slices.Contains(Languages, l) {
+			v.add(fmt.Sprintf("languages[%d]", i), "%q has no message files; the screen speaks %v", l, Languages)
 		} else if slices.Index(c.Languages, l) != i {
 			v.add(fmt.Sprintf("languages[%d]", i), "%q listed twice", l)
 		}
