@@ -120,7 +120,7 @@ func runDemoHeadless(ctx context.Context, f flags, stdout io.Writer, log *slog.L
 	if err != nil {
 		return err
 	}
-	w := &kiosk.Watcher{Next: screenLog{stdout}}
+	w := &kiosk.Watcher{Next: &screenLog{w: stdout, last: -1}}
 	d, err := demo.New(demo.Options{Dir: dir, Display: w, PCSC: f.pcsc, Log: log})
 	if err != nil {
 		return err
@@ -167,15 +167,17 @@ func waitDelivered(ctx context.Context, d *demo.Demo, limit time.Duration) error
 }
 
 // screenLog prints each new screen of a headless run: the technician's view of the session.
-type screenLog struct{ w io.Writer }
+// The machine renders from its one goroutine, so last needs no lock.
+type screenLog struct {
+	w    io.Writer
+	last kiosk.Screen
+}
 
-var lastScreen = kiosk.Screen(-1)
-
-func (s screenLog) Render(v kiosk.View) {
-	if v.Screen == lastScreen {
+func (s *screenLog) Render(v kiosk.View) {
+	if v.Screen == s.last {
 		return
 	}
-	lastScreen = v.Screen
+	s.last = v.Screen
 	extra := ""
 	switch v.Screen {
 	case kiosk.Pay:
