@@ -76,8 +76,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A terminal always logs, as JSON on standard error for journald; a demo logs only with -v.
+	// Nothing logged carries personal data: journal entries are codes, ids and counts.
 	log := slog.New(slog.DiscardHandler)
-	if f.verbose {
+	switch {
+	case !f.demo:
+		level := slog.LevelInfo
+		if f.verbose {
+			level = slog.LevelDebug
+		}
+		log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	case f.verbose:
 		log = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	switch {
