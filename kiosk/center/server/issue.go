@@ -56,19 +56,8 @@ func (s *Server) handleIssue(c call, req *center.IssueRequest) result {
 	if req.Copies > MaxCopies {
 		return result{err: forbidden(center.CodeTooManyCopies, "too many copies", "max", strconv.Itoa(MaxCopies))}
 	}
-	res, err := s.resident(ss.resident)
-	if err != nil {
-		return result{err: internal(err)}
-	}
-	muni, err := s.municipality(res.Municipality)
-	if err != nil {
-		return result{err: internal(err)}
-	}
-	// The world may have changed since login (revocation, move, maintenance): decide again.
-	if aerr := s.checkCard(res, ss.certKind); aerr != nil {
-		return result{err: aerr}
-	}
-	if aerr := s.checkServiceTime(muni, now, true); aerr != nil {
+	res, muni, aerr := s.recheck(ss, now, true)
+	if aerr != nil {
 		return result{err: aerr}
 	}
 	if aerr := checkResident(res, muni, now); aerr != nil {
@@ -292,3 +281,23 @@ var sealImage = sync.OnceValue(func() string {
 	}
 	return base64.StdEncoding.EncodeToString(b.Bytes())
 })
+
+// recheck reads the session's resident and municipality again and decides once more what login
+// decided: the world may have changed since (revocation, a move, maintenance, closing time).
+func (s *Server) recheck(ss session, now time.Time, issuance bool) (Resident, Municipality, *apiError) {
+	res, err := s.resident(ss.resident)
+	if err != nil {
+		return res, Municipality{}, internal(err)
+	}
+	muni, err := s.municipality(res.Municipality)
+	if err != nil {
+		return res, muni, internal(err)
+	}
+	if aerr := s.checkCard(res, ss.certKind); aerr != nil {
+		return res, muni, aerr
+	}
+	if aerr := s.checkServiceTime(muni, now, issuance); aerr != nil {
+		return res, muni, aerr
+	}
+	return res, muni, nil
+}

@@ -93,18 +93,8 @@ func (s *Server) handlePINReset(c call, req *center.PINResetRequest) result {
 	if req.PIN == ss.certKind {
 		return result{err: forbidden(center.CodeResetNotAllowed, "log in with the other PIN to reset this one")}
 	}
-	res, err := s.resident(ss.resident)
-	if err != nil {
-		return result{err: internal(err)}
-	}
-	muni, err := s.municipality(res.Municipality)
-	if err != nil {
-		return result{err: internal(err)}
-	}
-	if aerr := s.checkCard(res, ss.certKind); aerr != nil {
-		return result{err: aerr}
-	}
-	if aerr := s.checkServiceTime(muni, now, false); aerr != nil {
+	res, _, aerr := s.recheck(ss, now, false)
+	if aerr != nil {
 		return result{err: aerr}
 	}
 	if res.NoSigCert {
