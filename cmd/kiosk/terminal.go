@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path"
 	"sync"
 	"time"
 
@@ -166,7 +165,6 @@ type terminal struct {
 	card   *adapters.Card
 	box    *outbox.Outbox
 	client *center.Client
-	cash   *coinCashbox
 	flags  []kiosk.ServiceFlag // set when the machine starts
 
 	metrics *fleet.Metrics
@@ -254,7 +252,6 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 	if err := t.openPanel(); err != nil {
 		return fail(err)
 	}
-	t.cash = &coinCashbox{}
 
 	kc := kiosk.DefaultConfig()
 	kc.KioskID, kc.Languages = cfg.KioskID, cfg.Languages
@@ -273,7 +270,7 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 		Verifier: kiosk.KeyVerifier(creds.DocumentKeys),
 		Printer:  &adapters.Printer{Device: docs},
 		Slips:    slips,
-		Cashbox:  t.cash,
+		Cashbox:  adapters.AcceptorCashbox{},
 		Outbox:   &adapters.Outbox{Box: t.box},
 		Journal:  &adapters.Journal{J: t.box.Journal(), Log: log},
 		Clock:    kiosk.SystemClock{},
@@ -288,25 +285,15 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 
 // connectCard connects to the card in the configured reader.
 func (t *terminal) connectCard() (adapters.CardConn, error) {
-	readers, err := card.Readers()
+	name, err := card.FindReader(t.cfg.Card.Reader)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("card.reader: %w", err)
 	}
-	for _, r := range readers {
-		if t.readerMatches(r) {
-			c, err := card.Connect(r)
-			if errors.Is(err, card.ErrNoCard) {
-				return nil, adapters.NoCard(err)
-			}
-			return c, err
-		}
+	c, err := card.Connect(name)
+	if errors.Is(err, card.ErrNoCard) {
+		return nil, adapters.NoCard(err)
 	}
-	return nil, fmt.Errorf("card.reader %q: %w", t.cfg.Card.Reader, card.ErrNoReader)
-}
-
-func (t *terminal) readerMatches(name string) bool {
-	ok, err := path.Match(t.cfg.Card.Reader, name)
-	return err == nil && ok
+	return c, err
 }
 
 // openPanel opens the GPIO parts the configuration names; an empty name means not fitted.
@@ -479,7 +466,7 @@ func (t *terminal) monitorCards(ctx context.Context) {
 				t.log.Error("card reader service is down")
 				continue
 			}
-			if !t.readerMatches(e.Reader) {
+			if !card.MatchReader(t.cfg.Card.Reader, e.Reader) {
 				continue
 			}
 			switch e.Kind {
@@ -502,23 +489,6 @@ func (t *terminal) close() error {
 	}
 	t.closers = nil
 	return errors.Join(errs...)
-}
-
-// errNoPayout: this terminal's coin unit takes money but cannot give it back.
-var errNoPayout = errors.New("the coin unit has no payout: the amount is owed")
-
-// coinCashbox is the machine's Cashbox over the pulse coin acceptor: money comes in as MoneyIn
-// events from the acceptor's loop; there is no hopper, so every payout is owed (an outbox
-// record and a slip the resident takes to the counter).
-type coinCashbox struct {
-	mu        sync.Mutex
-	accepting bool
-}
-
-func (c *coinCashbox) Accept(int) error { c.mu.Lock(); c.accepting = true; c.mu.Unlock(); return nil }
-func (c *coinCashbox) Stop() error      { c.mu.Lock(); c.accepting = false; c.mu.Unlock(); return nil }
-func (c *coinCashbox) PayOut(context.Context, int) (int, error) {
-	return 0, errNoPayout
 }
 
 // noSlips is the SlipPrinter of a terminal without a receipt printer.

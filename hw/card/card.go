@@ -78,6 +78,43 @@ func PickReader(pattern string) (string, error) {
 	return "", fmt.Errorf("%w matching %q (have %q)", ErrNoReader, pattern, rs)
 }
 
+// MatchReader reports whether a reader's name matches a configured pattern, where "*" stands
+// for any run of characters, slashes included ("Sony FeliCa Port/PaSoRi 4.0 00 00" matches
+// "*PaSoRi*"; path.Match would stop at the slash). Every other character matches itself.
+func MatchReader(pattern, name string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == name
+	}
+	if !strings.HasPrefix(name, parts[0]) {
+		return false
+	}
+	name = name[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, p := range parts[1 : len(parts)-1] {
+		i := strings.Index(name, p)
+		if i < 0 {
+			return false
+		}
+		name = name[i+len(p):]
+	}
+	return strings.HasSuffix(name, last)
+}
+
+// FindReader returns the first attached reader whose name matches pattern (MatchReader).
+func FindReader(pattern string) (string, error) {
+	rs, err := Readers()
+	if err != nil {
+		return "", err
+	}
+	for _, r := range rs {
+		if MatchReader(pattern, r) {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("%w matching %q (attached: %q)", ErrNoReader, pattern, rs)
+}
+
 // transmitter is the part of *scard.Card that Conn's protocol handling needs; tests replace it.
 type transmitter interface {
 	Transmit(cmd []byte) ([]byte, error)

@@ -104,3 +104,23 @@ func TestErrorMapping(t *testing.T) {
 		t.Fatalf("removed card during transmit: %v", err)
 	}
 }
+
+func TestMatchReader(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, name string
+		want          bool
+	}{
+		{"*", "Virtual PCD 00 00", true},
+		{"*PaSoRi*", "Sony FeliCa Port/PaSoRi 4.0 00 00", true},
+		{"*PaSoRi*", "Virtual PCD 00 00", false},
+		{"Virtual PCD 00 00", "Virtual PCD 00 00", true},
+		{"Virtual*", "Virtual PCD 00 00", true},
+		{"*00 01", "Virtual PCD 00 00", false},
+		{"*PaSoRi*00", "Sony FeliCa Port/PaSoRi 4.0 00 00", true},
+		{"ab*ba", "aba", false}, // prefix and suffix may not overlap
+	} {
+		if got := MatchReader(tc.pattern, tc.name); got != tc.want {
+			t.Errorf("MatchReader(%q, %q) = %v", tc.pattern, tc.name, got)
+		}
+	}
+}

@@ -60,7 +60,8 @@ type Center struct {
 
 // Card is the PC/SC card reader.
 type Card struct {
-	// Reader is a path.Match pattern against PC/SC reader names; "*" takes the first.
+	// Reader is a pattern against PC/SC reader names where "*" stands for any characters
+	// (hw/card.MatchReader); "*" takes the first reader.
 	Reader string `toml:"reader"`
 }
 

@@ -90,7 +90,7 @@ func TestEachProblemNamesItsKey(t *testing.T) {
 		{"url = \"https://center", `url = ""`, "center.url", "missing"},
 		{"key_file", ``, "center.key_file", "missing"},
 		{"+center", `timeout = "100ms"`, "center.timeout", "outside 1s-5m"},
-		{"+card", `reader = "[ACS"`, "card.reader", "not a reader name pattern"},
+		{"+card", `reader = " "`, "card.reader", "empty"},
 		{"url = \"ipp:", `url = "ftp://printer/"`, "printer.document.url", "not an ipp(s) or http(s) URL"},
 		{"url = \"ipp:", `url = "ipp:///no-host"`, "printer.document.url", "not an ipp(s) or http(s) URL"},
 		{"url = \"ipp:", `dir = "/tmp/pages"`, "printer.document.dir", "demo mode only"},

@@ -78,8 +78,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	c.validateCenter(&v)
-	if _, err := path.Match(c.Card.Reader, ""); err != nil || c.Card.Reader == "" {
-		v.add("card.reader", "%q is not a reader name pattern", c.Card.Reader)
+	if strings.TrimSpace(c.Card.Reader) == "" {
+		v.add("card.reader", "empty: give a reader name pattern (\"*\" takes the first reader)")
 	}
 	c.validatePrinters(&v)
 	c.validateGPIO(&v)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 	"time"
 
@@ -24,19 +23,9 @@ import (
 // the reader works.
 func cardCheck(c config.Card) selftest.Check {
 	return selftest.Func("card-reader", func(ctx context.Context) selftest.Result {
-		readers, err := card.Readers()
+		name, err := card.FindReader(c.Reader)
 		if err != nil {
-			return selftest.Fail("%v", err)
-		}
-		var name string
-		for _, r := range readers {
-			if ok, _ := path.Match(c.Reader, r); ok {
-				name = r
-				break
-			}
-		}
-		if name == "" {
-			return selftest.Fail("no reader matches card.reader %q (attached: %s)", c.Reader, strings.Join(readers, ", "))
+			return selftest.Fail("card.reader: %v", err)
 		}
 		present, err := card.Present(name)
 		if err != nil {
