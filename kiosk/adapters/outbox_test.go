@@ -31,13 +31,16 @@ func TestOutboxAdapter(t *testing.T) {
 		}
 	}
 	var kinds []string
-	box.Pending(func(_ uint64, r outbox.Record) error {
+	err = box.Pending(func(_ uint64, r outbox.Record) error {
 		kinds = append(kinds, string(r.Kind))
 		if r.Kind == outbox.KindPINReset && (r.Payload.Code != "failed" || r.Payload.SW != "6982") {
 			t.Errorf("pin reset payload %+v", r.Payload)
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(kinds) != 6 {
 		t.Fatalf("stored %v", kinds)
 	}
@@ -69,7 +72,9 @@ func TestJournalAdapter(t *testing.T) {
 		}
 	}
 	var got []outbox.Entry
-	box.Journal().Entries(func(e outbox.Entry) error { got = append(got, e); return nil })
+	if err := box.Journal().Entries(func(e outbox.Entry) error { got = append(got, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
 	if len(got) != 4 || got[1].Fields.IssuanceID != "iss-77aa01" || got[2].Fields.Code != "under_15" ||
 		got[3].Kind != outbox.EntryError {
 		t.Fatalf("entries %+v", got)
