@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,38 +28,111 @@ import (
 
 var dnssdMu sync.Mutex
 
-// StartDNSSD makes sure a system D-Bus and avahi-daemon are running.
+// StartDNSSD makes sure a system D-Bus and an avahi-daemon serving on it are running.
+//
+// A daemon killed without its own cleanup (a session whose processes were ended before CI ran on
+// the same machine) leaves its socket and pid files behind, and a killed process nobody reaps
+// still "exists" for kill(pid, 0): neither a socket file nor `avahi-daemon --check` proves a
+// daemon serves. So D-Bus counts as running only when its socket accepts a connection, and
+// avahi only when it answers on the bus that it is running (not still registering, which makes
+// ippeveprinter abort). Test binaries of several packages run at once: a file lock keeps two of
+// them from (re)starting the daemons together.
 func StartDNSSD(t testing.TB) {
 	t.Helper()
-	paths := testenv.LookPath(t, "dbus-daemon", "avahi-daemon")
-	dbus, avahi := paths[0], paths[1]
+	paths := testenv.LookPath(t, "dbus-daemon", "avahi-daemon", "dbus-send")
+	dbus, avahi, dbusSend := paths[0], paths[1], paths[2]
 	dnssdMu.Lock()
 	defer dnssdMu.Unlock()
-	if exec.Command(avahi, "--check").Run() == nil {
-		return
-	}
-	if _, err := os.Stat("/run/dbus/system_bus_socket"); err != nil {
+	unlock := lockFile(t, "/run/lock/certkiosk-dnssd.lock")
+	defer unlock()
+
+	if !dbusAnswers() {
+		removeStale(t, dbusSocket, "/run/dbus/pid")
 		if err := os.MkdirAll("/run/dbus", 0o755); err != nil {
 			t.Fatalf("start dbus: %v", err)
 		}
 		if out, err := exec.Command(dbus, "--system", "--fork").CombinedOutput(); err != nil {
-			// Another test process may have started it in the meantime.
-			if _, serr := os.Stat("/run/dbus/system_bus_socket"); serr != nil {
-				t.Fatalf("start dbus-daemon --system: %v\n%s", err, out)
-			}
+			t.Fatalf("start dbus-daemon --system: %v\n%s", err, out)
 		}
-		waitFor(t, "dbus system socket", func() bool {
-			_, err := os.Stat("/run/dbus/system_bus_socket")
-			return err == nil
-		})
+		waitFor(t, "dbus system socket", dbusAnswers)
 	}
+	running := func() bool { return avahiRunning(dbusSend) }
+	if running() {
+		return
+	}
+	// Whatever avahi-daemon the pid file names does not serve this bus: it died, or it was
+	// started on a bus that has died since. Stop it if it lives, and start a fresh one.
+	_ = exec.Command(avahi, "--kill").Run()
+	waitFor(t, "old avahi-daemon to stop", func() bool { return !pidFileAlive("/run/avahi-daemon/pid") })
+	removeStale(t, "/run/avahi-daemon/pid")
 	if out, err := exec.Command(avahi, "--no-drop-root", "--no-chroot", "-D").CombinedOutput(); err != nil {
-		// Another test may have started it in the meantime.
-		if exec.Command(avahi, "--check").Run() != nil {
-			t.Fatalf("start avahi-daemon: %v\n%s", err, out)
+		t.Fatalf("start avahi-daemon: %v\n%s", err, out)
+	}
+	waitFor(t, "avahi-daemon running on the system bus", running)
+}
+
+const dbusSocket = "/run/dbus/system_bus_socket"
+
+// dbusAnswers reports whether a system bus accepts connections on its socket.
+func dbusAnswers() bool {
+	c, err := net.DialTimeout("unix", dbusSocket, time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// avahiRunning asks avahi-daemon over D-Bus for its server state: 2 is AVAHI_SERVER_RUNNING.
+func avahiRunning(dbusSend string) bool {
+	out, err := exec.Command(dbusSend, "--system", "--print-reply", "--reply-timeout=1000",
+		"--dest=org.freedesktop.Avahi", "/", "org.freedesktop.Avahi.Server.GetState").Output()
+	return err == nil && strings.Contains(string(out), "int32 2")
+}
+
+// pidFileAlive reports whether the process a pid file names exists and is not a zombie.
+func pidFileAlive(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	stat, err := os.ReadFile(filepath.Join("/proc", strings.TrimSpace(string(b)), "stat"))
+	if err != nil {
+		return false
+	}
+	// The state is the field after the parenthesised command name.
+	i := bytes.LastIndexByte(stat, ')')
+	return i >= 0 && i+2 < len(stat) && stat[i+2] != 'Z' && stat[i+2] != 'X'
+}
+
+// removeStale removes files a dead daemon left behind.
+func removeStale(t testing.TB, files ...string) {
+	t.Helper()
+	for _, f := range files {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			t.Fatalf("remove stale %s: %v", f, err)
 		}
 	}
-	waitFor(t, "avahi-daemon", func() bool { return exec.Command(avahi, "--check").Run() == nil })
+}
+
+// lockFile takes an exclusive advisory lock on path, shared by every test process on the machine.
+func lockFile(t testing.TB, path string) (unlock func()) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatalf("lock %s: %v", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatalf("lock %s: %v", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatalf("lock %s: %v", path, err)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}
 }
 
 func waitFor(t testing.TB, what string, ok func() bool) {
