@@ -105,3 +105,49 @@ func TestBatchCallFailureKeepsEverything(t *testing.T) {
 		t.Fatalf("retry: %+v %v", res, err)
 	}
 }
+
+// A sender backing off for an hour after a failure tries again at once when nudged: the
+// technician's "send now" once the link is back.
+func TestNudgeCutsTheBackoffShort(t *testing.T) {
+	ob, err := Open(filepath.Join(t.TempDir(), "o.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ob.Close()
+	if err := ob.Append(Record{Kind: KindFault, Key: "fault-0001", Created: time.Now(),
+		Payload: Payload{Component: "printer", Code: "media_jam"}}); err != nil {
+		t.Fatal(err)
+	}
+	stub := &batchStub{failAll: true}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	failed := make(chan struct{}, 8)
+	done := make(chan error, 1)
+	go func() {
+		done <- ob.Run(ctx, stub, SendOptions{MinBackoff: time.Hour, MaxBackoff: time.Hour,
+			OnError: func(Record, error, bool, time.Duration) { failed <- struct{}{} }})
+	}()
+	<-failed // the first attempt failed; the sender now waits an hour
+	stub.mu.Lock()
+	stub.failAll = false
+	stub.mu.Unlock()
+	ob.Nudge()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, err := ob.Stats()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nudged sender did not deliver: %+v", st)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+}

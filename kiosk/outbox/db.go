@@ -89,6 +89,7 @@ type Outbox struct {
 	reserved int           // slots held by live Reservations
 	held     int           // pending + dead, kept in step with the buckets
 	wake     chan struct{} // signalled after each Append
+	nudge    chan struct{} // Nudge: a backing-off sender tries again now
 	closed   chan struct{} // closed by Close, to stop Run
 	closeMu  sync.Once
 	journal  *Journal
@@ -130,7 +131,7 @@ func Open(path string, opts *Options) (*Outbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open outbox %s: %w", path, classify(err))
 	}
-	ob := &Outbox{db: db, path: path, capacity: o.Capacity, now: o.Now, readOnly: o.ReadOnly, wake: make(chan struct{}, 1), closed: make(chan struct{})}
+	ob := &Outbox{db: db, path: path, capacity: o.Capacity, now: o.Now, readOnly: o.ReadOnly, wake: make(chan struct{}, 1), nudge: make(chan struct{}, 1), closed: make(chan struct{})}
 	if err := ob.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open outbox %s: %w", path, err)

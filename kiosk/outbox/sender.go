@@ -174,7 +174,7 @@ func (ob *Outbox) Run(ctx context.Context, d Deliverer, opts SendOptions) error 
 				}
 				opts.OnError(r, err, false, wait)
 			}
-			if err := opts.Sleep(ctx, wait); err != nil {
+			if err := ob.backoff(ctx, opts, wait); err != nil {
 				return stopped()
 			}
 			continue
@@ -187,6 +187,31 @@ func (ob *Outbox) Run(ctx context.Context, d Deliverer, opts SendOptions) error 
 			return stopped()
 		case <-ob.wake:
 		}
+	}
+}
+
+// backoff waits out one backoff, or less when Nudge is called meanwhile.
+func (ob *Outbox) backoff(ctx context.Context, opts SendOptions, wait time.Duration) error {
+	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-ob.nudge:
+			cancel()
+		case <-bctx.Done():
+		}
+	}()
+	_ = opts.Sleep(bctx, wait) // cut short by a nudge; ctx's own end is what counts
+	return ctx.Err()
+}
+
+// Nudge makes a running sender (Run) that is backing off after a delivery error try again now:
+// the technician's "send now" once the link is back. Without a running sender it does nothing
+// but leave the next backoff one wait shorter.
+func (ob *Outbox) Nudge() {
+	select {
+	case ob.nudge <- struct{}{}:
+	default:
 	}
 }
 
