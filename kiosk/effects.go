@@ -226,6 +226,19 @@ type StartTimer struct {
 // CancelTimer stops the timer.
 type CancelTimer struct{}
 
+// Maintain performs a technician's action (MaintStatus, MaintJournal, …). Answer: Maintained.
+type Maintain struct {
+	Req
+	Action MaintAction
+}
+
+// CheckCredential checks a technician credential typed on the screen. The Runner zeroes
+// Credential as soon as the check returns. Answer: CredentialChecked.
+type CheckCredential struct {
+	Req
+	Credential *PINBuffer
+}
+
 // Abort cancels every request of transaction Txn still in flight; their late answers are dropped.
 type Abort struct{ Txn uint64 }
 
@@ -255,3 +268,5 @@ func (Journal) isEffect()           {}
 func (StartTimer) isEffect()        {}
 func (CancelTimer) isEffect()       {}
 func (Abort) isEffect()             {}
+func (Maintain) isEffect()          {}
+func (CheckCredential) isEffect()   {}

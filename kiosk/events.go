@@ -31,6 +31,8 @@ const (
 	BtnReceipt                        // receipt: print one
 	BtnNoReceipt                      // receipt: no thanks
 	BtnDone                           // took the certificates / acknowledged an outcome
+	BtnStaff                          // attract or out-of-service screen: technician sign-in
+	BtnMaint                          // maintenance screen: Arg is a MaintAction
 )
 
 var buttonNames = map[Button]string{
@@ -38,7 +40,7 @@ var buttonNames = map[Button]string{
 	BtnService: "service", BtnCancel: "cancel", BtnBack: "back", BtnNext: "next", BtnProceed: "proceed",
 	BtnContinue: "continue", BtnChooseType: "type", BtnToggleOption: "option", BtnToggleMember: "member",
 	BtnMore: "more", BtnLess: "less", BtnConfirm: "confirm", BtnIssue: "issue", BtnKoseki: "koseki",
-	BtnReceipt: "receipt", BtnNoReceipt: "no_receipt", BtnDone: "done",
+	BtnReceipt: "receipt", BtnNoReceipt: "no_receipt", BtnDone: "done", BtnStaff: "staff", BtnMaint: "maint",
 }
 
 func (b Button) String() string { return buttonNames[b] }
@@ -90,7 +92,7 @@ type (
 // refunded at once.
 type MoneyIn struct{ Yen int }
 
-// TechnicianKey is the maintenance key turned (or a technician credential accepted).
+// TechnicianKey is the maintenance key turned on or off.
 type TechnicianKey struct{ On bool }
 
 // ServiceFlag is a reason the kiosk is out of service.
@@ -102,6 +104,7 @@ const (
 	FlagPrinterFault
 	FlagSelfTestFailed
 	FlagCashboxFault
+	FlagTechnician // a technician took the kiosk out of service
 )
 
 // ServiceChanged raises or clears an out-of-service reason.
@@ -198,6 +201,20 @@ type (
 		Asked   int
 		Paid    int
 	}
+	// Maintained is the Maintainer's answer to Maintain.
+	Maintained struct {
+		Req
+		Action MaintAction
+		Report MaintReport
+	}
+	// CredentialChecked is the answer to CheckCredential, with when the check was made (the
+	// lock-out is judged against it).
+	CredentialChecked struct {
+		Req
+		OK      bool
+		Problem string // the check could not be made (no or a broken configured hash)
+		At      time.Time
+	}
 	// Refused is the center saying no, with a refusal code (codes.go).
 	Refused struct {
 		Req
@@ -269,4 +286,6 @@ func (PrintFault) isEvent()         {}
 func (SlipPrinted) isEvent()        {}
 func (PaidOut) isEvent()            {}
 func (Refused) isEvent()            {}
+func (Maintained) isEvent()         {}
+func (CredentialChecked) isEvent()  {}
 func (Failed) isEvent()             {}

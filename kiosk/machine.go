@@ -56,27 +56,7 @@ func (m *machine) step(e Event) bool {
 	case PaidOut:
 		return m.paidOut(e)
 	case TechnicianKey:
-		if e.On {
-			if s.Screen == Maintenance {
-				return false
-			}
-			m.journal(Warn, "maintenance_on", "")
-			if s.Tx.ID != "" {
-				m.abort(OutcomeInfo{}, "maintenance", Maintenance)
-			} else {
-				m.settle(Maintenance, "")
-			}
-			return true
-		}
-		if s.Screen == Maintenance {
-			m.journal(Info, "maintenance_off", "")
-			m.toIdle()
-			return true
-		}
-		if s.Screen == Refunding && s.After == Maintenance {
-			s.After = Idle
-		}
-		return false
+		return m.technicianKey(e.On)
 	case ServiceChanged:
 		if e.On {
 			s.Flags |= e.Flag
@@ -129,6 +109,9 @@ func (m *machine) step(e Event) bool {
 // flow hands e to the flow of the current screen.
 func (m *machine) flow(e Event) bool {
 	s := &m.s
+	if t, ok := e.(Tap); ok && t.Button == BtnStaff && (s.Screen == Idle || s.Screen == OutOfService) {
+		return m.staff()
+	}
 	switch s.Screen {
 	case Idle, ChooseLanguage, Terms, ChooseService, PlaceCard, ReadingCard, EnterPIN, ConfirmLastTry,
 		Verifying, LoggingIn, TakeCardBack:
@@ -138,6 +121,8 @@ func (m *machine) flow(e Event) bool {
 		return m.issue(e)
 	case ResetReservation, ResetNewPIN, ResetConfirmPIN, Resetting, ResetDone:
 		return m.reset(e)
+	case TechnicianLogin, Maintenance:
+		return m.maintenance(e)
 	case Outcome:
 		if t, ok := e.(Tap); ok && (t.Button == BtnDone || t.Button == BtnNext) {
 			m.toIdle()
@@ -202,6 +187,10 @@ func (m *machine) restartTimer() {
 		d = c.Hold
 	case warningWait:
 		d = c.Warning
+	case technician:
+		if s.Screen == Maintenance {
+			d = c.MaintenanceIdle
+		}
 	}
 	s.TimerGen++
 	m.emit(StartTimer{Gen: s.TimerGen, After: d})
@@ -229,6 +218,8 @@ func (m *machine) timeout() {
 		m.abort(OutcomeInfo{Key: OutcomePrinterFault, Next: NextAskStaff}, "print_timeout", Outcome)
 	case hold:
 		m.finish()
+	case technician:
+		m.maintTimeout()
 	}
 }
 
@@ -238,6 +229,9 @@ func (m *machine) cancel() bool {
 	switch s.Screen {
 	case Idle, OutOfService, Maintenance, Refunding:
 		return false
+	case TechnicianLogin:
+		m.leaveLogin()
+		return true
 	case Printing, Resetting:
 		// A copy being printed is paid for and a card being written must not be interrupted.
 		s.Message = MsgCannotCancel
@@ -379,6 +373,11 @@ func (m *machine) toIdle() {
 	s.Outcome = OutcomeInfo{}
 	s.Language = defaultLanguage(s.Config)
 	s.Prev = Idle
+	if s.Maint.Pending {
+		// The key was turned while the resident was here: now they are gone.
+		m.enterMaintenance("key")
+		return
+	}
 	if s.Flags != 0 {
 		m.goTo(OutOfService)
 		return

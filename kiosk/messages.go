@@ -65,6 +65,8 @@ const (
 	MsgInsertMoney      = "payment.insert"
 	MsgCannotCancel     = "printing.cannot_cancel"
 	MsgRemoveCard       = "card.remove_first"
+	MsgTechnicianWrong  = "technician.wrong"  // credential not accepted
+	MsgTechnicianLocked = "technician.locked" // too many wrong credentials: sign-in locked for a while
 
 	NoticeRenewalOpen = "notice.renewal_open" // Date: when the certificate expires
 	NoticeRenewalFrom = "notice.renewal_from" // Date: from when renewal is possible
@@ -89,13 +91,14 @@ var otherKeys = []string{
 	NextReserveInApp, NextPhoneApp, NextPlaceCard, NextKosekiRegister, NextRefundSlip, NextNone,
 	MsgPINWrong, MsgPINTooShort, MsgPINMismatch, MsgPINRules, MsgLastTry, MsgNoMember,
 	MsgKosekiRegistered, MsgInsertMoney, MsgCannotCancel, MsgRemoveCard,
+	MsgTechnicianWrong, MsgTechnicianLocked,
 	NoticeRenewalOpen, NoticeRenewalFrom,
 	CueKey, CueError, CueWarning, CueTakeCard, CueTakeCertificates, CueTakeMoney,
 }
 
 // MessageKeys lists every message key the machine can put in a View or a Cue, sorted: screen
 // titles (screen.*), outcomes, refusals (refusal.<code>), next steps, inline messages, notices,
-// cues. The UI's message files must define each; ui tests check that against this list.
+// cues, maintenance report labels (maint.label.<label>). The UI's message files must define each; ui tests check that against this list.
 func MessageKeys() []string {
 	var keys []string
 	for s := Screen(0); s < numScreens; s++ {
@@ -103,6 +106,9 @@ func MessageKeys() []string {
 	}
 	for _, c := range RefusalCodes {
 		keys = append(keys, "refusal."+c)
+	}
+	for _, l := range MaintLabels {
+		keys = append(keys, "maint.label."+l)
 	}
 	keys = append(keys, outcomeKeys...)
 	keys = append(keys, otherKeys...)

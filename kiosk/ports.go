@@ -111,6 +111,17 @@ type Display interface{ Render(v View) }
 // Speaker plays cues and spoken guidance by message key; it must not block.
 type Speaker interface{ Cue(key string) }
 
+// Maintainer performs the technician's actions on the real parts (kiosk/adapters). An action
+// that cannot be done is a report with Err set, not an error: the technician reads why.
+type Maintainer interface {
+	Maintain(ctx context.Context, a MaintAction) MaintReport
+}
+
+// Credentials checks a technician credential (the configured hash). The caller limits attempts.
+type Credentials interface {
+	CheckCredential(credential []byte) (bool, error)
+}
+
 // SystemClock is the real clock.
 type SystemClock struct{}
 

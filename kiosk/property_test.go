@@ -336,6 +336,13 @@ func (w *world) perform(f kiosk.Effect) {
 		if f.Req != (kiosk.Req{}) {
 			w.answer(kiosk.SlipPrinted{Req: f.Req, OK: true})
 		}
+	case kiosk.Maintain:
+		w.answer(kiosk.Maintained{Req: f.Req, Action: f.Action, Report: kiosk.MaintReport{
+			Lines: []kiosk.MaintLine{{Label: kiosk.LabelOutboxPending, Value: "0"}}}})
+	case kiosk.CheckCredential:
+		ok := w.roll(2) == 0
+		f.Credential.Zero()
+		w.answer(kiosk.CredentialChecked{Req: f.Req, OK: ok, At: t0})
 	case kiosk.Abort, kiosk.Logout, kiosk.AcceptMoney, kiosk.StopMoney, kiosk.CancelPrint:
 	default:
 		w.t.Fatalf("unexpected effect %T", f)
@@ -488,7 +495,9 @@ func (w *world) helpful() []kiosk.Event {
 	case kiosk.OutOfService:
 		return w.repair()
 	case kiosk.Maintenance:
-		return []kiosk.Event{kiosk.TechnicianKey{On: false}}
+		return []kiosk.Event{tap(kiosk.BtnMaint, string(kiosk.MaintExit))[0], kiosk.TechnicianKey{On: false}}
+	case kiosk.TechnicianLogin:
+		return tap(kiosk.BtnBack, "")
 	}
 	return nil
 }
@@ -496,7 +505,7 @@ func (w *world) helpful() []kiosk.Event {
 func (w *world) repair() []kiosk.Event {
 	var out []kiosk.Event
 	for _, f := range []kiosk.ServiceFlag{kiosk.FlagOutboxFull, kiosk.FlagPaperOut, kiosk.FlagPrinterFault,
-		kiosk.FlagSelfTestFailed, kiosk.FlagCashboxFault} {
+		kiosk.FlagSelfTestFailed, kiosk.FlagCashboxFault, kiosk.FlagTechnician} {
 		out = append(out, kiosk.ServiceChanged{Flag: f})
 	}
 	return out
@@ -506,7 +515,8 @@ func (w *world) repair() []kiosk.Event {
 func (w *world) chaos() kiosk.Event {
 	switch w.pick(9) {
 	case 0:
-		return kiosk.Tap{Button: kiosk.Button(1 + w.pick(21)), Arg: []string{"", "ja", "certificates", "inkan", "m2"}[w.pick(5)]}
+		return kiosk.Tap{Button: kiosk.Button(1 + w.pick(23)), Arg: []string{"", "ja", "certificates", "inkan", "m2",
+			string(kiosk.MaintStatus), string(kiosk.MaintServiceOff), string(kiosk.MaintExit)}[w.pick(8)]}
 	case 1:
 		return kiosk.Key{Key: rune("0123456789AZ\n\b"[w.pick(14)]), Source: kiosk.KeySource(w.pick(2))}
 	case 2:
@@ -526,7 +536,7 @@ func (w *world) chaos() kiosk.Event {
 	case 5:
 		return kiosk.TechnicianKey{On: w.pick(2) == 0}
 	case 6:
-		return kiosk.ServiceChanged{Flag: kiosk.ServiceFlag(1 << w.pick(5)), On: w.pick(3) == 0}
+		return kiosk.ServiceChanged{Flag: kiosk.ServiceFlag(1 << w.pick(6)), On: w.pick(3) == 0}
 	case 7:
 		return kiosk.Tap{Button: kiosk.BtnCancel}
 	}

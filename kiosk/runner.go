@@ -22,6 +22,10 @@ type Ports struct {
 	Clock    Clock
 	Display  Display
 	Speaker  Speaker
+	// Maintainer and Credentials serve the technician; without them the maintenance screens
+	// report that the part is not fitted and no credential is accepted.
+	Maintainer  Maintainer
+	Credentials Credentials
 }
 
 // Runner owns the State in one goroutine: it takes events from a channel, calls Step and performs
@@ -353,6 +357,27 @@ func (r *Runner) perform(f Effect) {
 				return Failed{Req: f.Req, Cause: CausePrinter}
 			}
 			return SlipPrinted{Req: f.Req, OK: true}
+		})
+	case Maintain:
+		r.async(f.Req, func(ctx context.Context) Event {
+			if p.Maintainer == nil {
+				return Maintained{Req: f.Req, Action: f.Action, Report: MaintReport{Err: "no maintainer fitted"}}
+			}
+			return Maintained{Req: f.Req, Action: f.Action, Report: p.Maintainer.Maintain(ctx, f.Action)}
+		})
+	case CheckCredential:
+		r.async(f.Req, func(context.Context) Event {
+			ans := CredentialChecked{Req: f.Req}
+			if p.Credentials == nil {
+				ans.Problem = "no technician credential configured"
+			} else if ok, err := p.Credentials.CheckCredential(f.Credential.Bytes()); err != nil {
+				ans.Problem = err.Error() // a broken configured hash accepts nobody
+			} else {
+				ans.OK = ok
+			}
+			f.Credential.Zero()
+			ans.At = p.Clock.Now()
+			return ans
 		})
 	default:
 		panic(fmt.Sprintf("kiosk: effect %T has no performer", f))

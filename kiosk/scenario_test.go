@@ -691,11 +691,19 @@ func TestScenarioOutOfServiceWhenOutboxFull(t *testing.T) {
 	h.wait(kiosk.Idle)
 }
 
+// The maintenance key turned during payment does not cut the resident off: they cancel, get
+// their money back, and only then does the kiosk go into maintenance.
 func TestScenarioMaintenanceDuringPayment(t *testing.T) {
 	h := newHarness(t, nil)
 	h.toPay(2)
 	h.send(h.k.Cashbox.Insert(500))
 	h.send(kiosk.TechnicianKey{On: true})
+	if s := h.settle(); s.Screen != kiosk.Pay || s.Tx.ID == "" {
+		t.Fatalf("the key interrupted payment: %s", s.Screen)
+	}
+	h.tap(kiosk.BtnCancel)
+	h.wait(kiosk.Outcome)
+	h.tap(kiosk.BtnDone)
 	s := h.wait(kiosk.Maintenance)
 	s = h.settle()
 	if !s.Ledger.Balanced() || s.Ledger.Refunded != 500 || h.k.Cashbox.PaidOut != 500 {

@@ -42,7 +42,8 @@ const (
 	Outcome                         // a result or refusal with what to do next
 	TimeoutWarning                  // are you still there?
 	OutOfService                    // outbox full, paper out, self-test failed, …
-	Maintenance                     // technician mode (screens in a later issue)
+	TechnicianLogin                 // staff: technician credential on the keypad
+	Maintenance                     // technician mode: status, journal, outbox, tests, configuration
 	numScreens
 )
 
@@ -52,7 +53,7 @@ var screenNames = [numScreens]string{
 	"choose_options", "choose_members", "choose_copies", "confirm", "issuing", "pay", "printing",
 	"take_certificates", "receipt", "koseki_confirm", "registering_koseki", "reset_reservation",
 	"reset_new_pin", "reset_confirm_pin", "resetting", "reset_done", "refunding", "outcome",
-	"timeout_warning", "out_of_service", "maintenance",
+	"timeout_warning", "out_of_service", "technician_login", "maintenance",
 }
 
 func (s Screen) String() string {
@@ -85,6 +86,7 @@ const (
 	hold                  // a result on screen: back to idle when it runs out
 	printWait             // per copy
 	warningWait           // the warning itself
+	technician            // technician screens: back to the residents when nobody is there
 )
 
 func (s Screen) timer() timerKind {
@@ -101,6 +103,8 @@ func (s Screen) timer() timerKind {
 		return hold
 	case TimeoutWarning:
 		return warningWait
+	case TechnicianLogin, Maintenance:
+		return technician
 	}
 	return noTimer
 }
@@ -117,6 +121,12 @@ type Config struct {
 	// RenewalNotice is how long before the renewal date the resident is told from when renewal is
 	// possible; from the renewal date on, that renewal is possible now.
 	RenewalNotice time.Duration
+	// TechnicianAttempts wrong credentials in a row lock the staff sign-in for TechnicianLockout.
+	TechnicianAttempts int
+	TechnicianLockout  time.Duration
+	// MaintenanceIdle is how long the maintenance screens stay up untouched when the technician
+	// signed in with a credential (with the key on they stay while it is on).
+	MaintenanceIdle time.Duration
 }
 
 // DefaultConfig is what the kiosk runs with unless configured otherwise.
@@ -130,6 +140,10 @@ func DefaultConfig() Config {
 		PrintCopy:     3 * time.Minute,
 		Hold:          20 * time.Second,
 		RenewalNotice: 90 * 24 * time.Hour,
+
+		TechnicianAttempts: 3,
+		TechnicianLockout:  15 * time.Minute,
+		MaintenanceIdle:    10 * time.Minute,
 	}
 }
 
@@ -164,7 +178,21 @@ type State struct {
 	Message     string      // inline message key on the current screen
 	Language    string
 
-	Tx Transaction
+	Maint MaintState
+	Tx    Transaction
+}
+
+// MaintState is the technician's side of the machine. Nothing in it is personal; the credential
+// being typed is zeroed when it is checked or abandoned.
+type MaintState struct {
+	KeyOn       bool         // the maintenance key is turned
+	Pending     bool         // the key was turned during a transaction: maintenance follows it
+	Cred        *PINBuffer   // the credential being typed on TechnicianLogin
+	Failures    int          // wrong credentials in a row
+	LockedUntil time.Time    // staff sign-in refused until then
+	Page        MaintAction  // the action whose report is on screen
+	Busy        bool         // that action is under way
+	Report      *MaintReport // its result
 }
 
 // Transaction is one resident's session: all of it is personal or tied to the person, and all of
@@ -253,6 +281,19 @@ type View struct {
 	Reservation  *Reservation
 	Prev         Screen // under a timeout warning
 	Flags        ServiceFlag
+	// Technician screens: the action on screen, whether it runs, its report, the machine's own
+	// counters and whether the key is turned.
+	MaintPage   MaintAction
+	MaintBusy   bool
+	MaintReport *MaintReport
+	Counters    Counters
+	KeyOn       bool
+}
+
+// Counters are the machine's figures since it started, for the technician: no personal data.
+type Counters struct {
+	Sessions int // transactions started
+	Totals   Totals
 }
 
 // View is the screen's view of s.
@@ -265,11 +306,18 @@ func (s State) View() View {
 		Paid: s.Ledger.In, Printed: t.Printed, Notices: t.Notices,
 		Prev: s.Prev, Flags: s.Flags,
 	}
+	if s.Screen == Maintenance {
+		v.MaintPage, v.MaintBusy, v.MaintReport = s.Maint.Page, s.Maint.Busy, s.Maint.Report
+		v.Counters = Counters{Sessions: int(s.Txn), Totals: s.Totals}
+		v.KeyOn = s.Maint.KeyOn
+	}
 	switch s.Screen {
 	case ResetNewPIN:
 		v.PINLength = t.NewPIN.Len()
 	case ResetConfirmPIN:
 		v.PINLength = t.Again.Len()
+	case TechnicianLogin:
+		v.PINLength = s.Maint.Cred.Len()
 	default:
 		v.PINLength = t.PIN.Len()
 	}

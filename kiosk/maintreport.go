@@ -1,0 +1,75 @@
+package kiosk
+
+// MaintAction is what a technician asks of the maintenance screen.
+type MaintAction string
+
+// Actions the Maintainer performs, and the two the machine does itself.
+const (
+	MaintStatus     MaintAction = "status"      // center link, outbox, printers, reader, sensors
+	MaintJournal    MaintAction = "journal"     // the newest audit journal entries
+	MaintSendNow    MaintAction = "send_now"    // deliver the outbox now, not after its backoff
+	MaintTestPage   MaintAction = "test_page"   // print a test page on the document printer
+	MaintReaderTest MaintAction = "reader_test" // PC/SC up, reader present, card answers
+	MaintConfig     MaintAction = "config"      // the configuration, secrets masked
+
+	MaintServiceOff MaintAction = "service_off" // take the kiosk out of service
+	MaintServiceOn  MaintAction = "service_on"  // back in service
+	MaintExit       MaintAction = "exit"        // leave maintenance
+)
+
+// MaintActions are the Maintainer's actions in screen order.
+var MaintActions = []MaintAction{MaintStatus, MaintJournal, MaintSendNow, MaintTestPage, MaintReaderTest, MaintConfig}
+
+func (a MaintAction) valid() bool {
+	for _, b := range MaintActions {
+		if a == b {
+			return true
+		}
+	}
+	return false
+}
+
+// MaintReport is what an action found, as lines a technician reads: a label (one of MaintLabels,
+// shown in the screen's language) and a value that is data (figures, codes, device names, a
+// masked configuration line, an error text from a device). Never personal data: outside a
+// transaction the kiosk holds none.
+type MaintReport struct {
+	Lines []MaintLine
+	Err   string // the action as a whole failed: why
+}
+
+// MaintLine is one line of a report.
+type MaintLine struct {
+	Label string
+	Value string
+	Bad   bool // needs the technician's attention
+}
+
+// Labels of report lines. Each has a message key "maint.<label>".
+const (
+	LabelCenter          = "center"
+	LabelDeviceCert      = "device_cert"
+	LabelOutboxPending   = "outbox_pending"
+	LabelOutboxOldest    = "outbox_oldest"
+	LabelOutboxDead      = "outbox_dead"
+	LabelOutboxHeadroom  = "outbox_headroom"
+	LabelOutboxLastError = "outbox_last_error"
+	LabelOutboxSent      = "outbox_sent"
+	LabelDocumentPrinter = "document_printer"
+	LabelReceiptPrinter  = "receipt_printer"
+	LabelReader          = "reader"
+	LabelSensor          = "sensor"
+	LabelJournal         = "journal"
+	LabelJournalChain    = "journal_chain"
+	LabelConfig          = "config"
+	LabelTestPage        = "test_page"
+	LabelBuild           = "build"
+)
+
+// MaintLabels lists every label a report line may carry.
+var MaintLabels = []string{
+	LabelCenter, LabelDeviceCert, LabelOutboxPending, LabelOutboxOldest, LabelOutboxDead,
+	LabelOutboxHeadroom, LabelOutboxLastError, LabelOutboxSent, LabelDocumentPrinter,
+	LabelReceiptPrinter, LabelReader, LabelSensor, LabelJournal, LabelJournalChain, LabelConfig,
+	LabelTestPage, LabelBuild,
+}
