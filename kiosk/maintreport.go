@@ -38,12 +38,27 @@ type MaintReport struct {
 	Err   string // the action as a whole failed: why
 }
 
-// MaintLine is one line of a report.
+// MaintLine is one line of a report: the label, a word the screen translates (one of
+// MaintValues, or none) and the data.
 type MaintLine struct {
 	Label string
+	Code  string
 	Value string
 	Bad   bool // needs the technician's attention
 }
+
+// Words of report lines. Each has a message key "maint.value.<code>".
+const (
+	ValueNotFitted = "not_fitted" // the part is not on this kiosk
+	ValueActive    = "active"
+	ValueInactive  = "inactive"
+	ValuePrinted   = "printed"
+	ValueFailed    = "failed"
+	ValueOK        = "ok"
+)
+
+// MaintValues lists every word a report line may carry.
+var MaintValues = []string{ValueNotFitted, ValueActive, ValueInactive, ValuePrinted, ValueFailed, ValueOK}
 
 // Labels of report lines. Each has a message key "maint.<label>".
 const (

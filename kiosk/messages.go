@@ -110,6 +110,9 @@ func MessageKeys() []string {
 	for _, l := range MaintLabels {
 		keys = append(keys, "maint.label."+l)
 	}
+	for _, v := range MaintValues {
+		keys = append(keys, "maint.value."+v)
+	}
 	keys = append(keys, outcomeKeys...)
 	keys = append(keys, otherKeys...)
 	sort.Strings(keys)

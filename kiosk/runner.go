@@ -361,7 +361,8 @@ func (r *Runner) perform(f Effect) {
 	case Maintain:
 		r.async(f.Req, func(ctx context.Context) Event {
 			if p.Maintainer == nil {
-				return Maintained{Req: f.Req, Action: f.Action, Report: MaintReport{Err: "no maintainer fitted"}}
+				return Maintained{Req: f.Req, Action: f.Action, Report: MaintReport{
+					Lines: []MaintLine{{Label: LabelBuild, Code: ValueNotFitted}}}}
 			}
 			return Maintained{Req: f.Req, Action: f.Action, Report: p.Maintainer.Maintain(ctx, f.Action)}
 		})
