@@ -55,10 +55,12 @@ func TestMaintainerOverRealParts(t *testing.T) {
 	}
 	paper := false
 	m := &Maintainer{
-		Outbox:   box,
-		Journal:  box.Journal(),
-		Center:   selftest.Func("center", func(context.Context) selftest.Result { return selftest.Fail("dial tcp: connection refused") }),
-		Reader:   selftest.Func("card-reader", func(context.Context) selftest.Result { return selftest.Pass("Virtual PCD 00 00: reader present, no card") }),
+		Outbox:  box,
+		Journal: box.Journal(),
+		Center:  selftest.Func("center", func(context.Context) selftest.Result { return selftest.Fail("dial tcp: connection refused") }),
+		Reader: selftest.Func("card-reader", func(context.Context) selftest.Result {
+			return selftest.Pass("Virtual PCD 00 00: reader present, no card")
+		}),
 		Document: docs,
 		Receipt:  stoppedPrinter{},
 		Sensors: []Sensor{
