@@ -107,6 +107,9 @@ const (
 	FlagTechnician // a technician took the kiosk out of service
 )
 
+// RepairableFlags are the reasons a technician clears by putting the kiosk back in service.
+const RepairableFlags = FlagTechnician | FlagPaperOut | FlagPrinterFault | FlagCashboxFault
+
 // ServiceChanged raises or clears an out-of-service reason.
 type ServiceChanged struct {
 	Flag ServiceFlag

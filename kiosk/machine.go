@@ -412,11 +412,17 @@ func (m *machine) moneyIn(yen int) {
 	}
 	m.journal(Warn, "money_outside_payment", fmt.Sprint(yen))
 	m.payOut(PayRefund, yen)
+	if s.Screen == TechnicianLogin {
+		m.leaveLogin() // a resident's coin, not a technician's: back to the attract screen
+	}
 	switch s.Screen {
-	case Idle, OutOfService, Maintenance, Outcome:
+	case Idle, OutOfService, Outcome:
+		// No transaction holds the money: show it going back, then return here.
 		s.After = s.Screen
 		m.goTo(Refunding)
 	}
+	// On the maintenance screens the technician sees the coin come back; the screen stays, and
+	// leaving it waits for the payout (leaveMaintenance).
 }
 
 // paidOut takes the cashbox's answer to a payout. What it could not pay is owed: an outbox record

@@ -44,17 +44,23 @@ func (m *machine) maintenance(e Event) bool {
 			case MaintExit:
 				m.leaveMaintenance("exit")
 				return true
-			case MaintServiceOff, MaintServiceOn:
-				on := a == MaintServiceOff
-				if on == (s.Flags&FlagTechnician != 0) {
+			case MaintServiceOff:
+				if s.Flags&FlagTechnician != 0 {
 					return false
 				}
-				if on {
-					s.Flags |= FlagTechnician
-				} else {
-					s.Flags &^= FlagTechnician
+				s.Flags |= FlagTechnician
+				m.journal(Warn, "maintenance_service_off", "")
+				return true
+			case MaintServiceOn:
+				// The technician vouches for what they repaired; a fault that is still there
+				// is raised again by its device. A full outbox and a failed self-test are
+				// cleared only by their own cause going away.
+				cleared := s.Flags & RepairableFlags
+				if cleared == 0 {
+					return false
 				}
-				m.journal(Warn, "maintenance_"+string(a), "")
+				s.Flags &^= cleared
+				m.journal(Warn, "maintenance_service_on", fmt.Sprintf("%#x", cleared))
 				return true
 			default:
 				if !a.valid() || mt.Busy {
@@ -224,6 +230,11 @@ func (m *machine) leaveMaintenance(how string) {
 	s.Maint.Busy, s.Maint.Report, s.Maint.Page = false, nil, ""
 	s.Await = Req{}
 	m.journal(Info, "maintenance_off", how)
+	if s.Ledger.Pending > 0 {
+		s.After = Idle
+		m.goTo(Refunding)
+		return
+	}
 	m.toIdle()
 }
 

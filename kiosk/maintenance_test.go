@@ -221,3 +221,19 @@ func TestStaffButtonOnlyOutsideSessions(t *testing.T) {
 		t.Fatalf("staff button in a session: %s %v", s.Screen, effs)
 	}
 }
+
+// Putting the kiosk back in service clears what a technician repairs (paper, printer, cashbox),
+// not a full outbox or a failed self-test, which only their cause going away clears.
+func TestServiceOnClearsRepairedFaults(t *testing.T) {
+	s := idle()
+	s.Flags = FlagPaperOut | FlagPrinterFault | FlagOutboxFull
+	s.Screen = OutOfService
+	s, _ = stepAll(s, TechnicianKey{On: true})
+	s, effs := stepAll(s, Tap{Button: BtnMaint, Arg: string(MaintServiceOn)})
+	if s.Flags != FlagOutboxFull || !hasCode(effs, "maintenance_service_on") {
+		t.Fatalf("flags %#x journal %v", s.Flags, journalCodes(effs))
+	}
+	if s, _ = stepAll(s, TechnicianKey{On: false}); s.Screen != OutOfService {
+		t.Fatalf("outbox still full, yet %s", s.Screen)
+	}
+}

@@ -14,7 +14,7 @@ import (
 func TestKeyScreensMarkup(t *testing.T) {
 	for _, lang := range []string{"ja", "en"} {
 		for _, sc := range []kiosk.Screen{kiosk.Idle, kiosk.ChooseLanguage, kiosk.EnterPIN, kiosk.ChooseCertificate,
-			kiosk.Confirm, kiosk.Pay, kiosk.ResetNewPIN, kiosk.Outcome} {
+			kiosk.Confirm, kiosk.Pay, kiosk.ResetNewPIN, kiosk.Outcome, kiosk.TechnicianLogin, kiosk.Maintenance} {
 			u, w, _ := newTestUI(t)
 			u.Render(sampleView(sc, lang))
 			test.AssertRendersToMarkup(t, "markup/"+lang+"/"+sc.String()+".xml", w.Canvas())

@@ -23,7 +23,7 @@ func TestLanguageSwitchMidSession(t *testing.T) {
 	if !slices.Contains(u.Texts(), tx("ja", "btn.more")) {
 		t.Fatalf("not in Japanese: %q", u.Texts())
 	}
-	if !u.TapText(tx("ja", "ui.language")) {
+	if !u.TapText(tx("ja", "ui.language") + " · " + tx("en", "ui.language")) {
 		t.Fatalf("no language button: %q", u.Texts())
 	}
 	*sent = nil

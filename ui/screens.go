@@ -77,8 +77,10 @@ func (u *UI) screen(v kiosk.View) fyne.CanvasObject {
 		return u.timeoutWarning(v)
 	case kiosk.OutOfService:
 		return u.outOfService(v)
+	case kiosk.TechnicianLogin:
+		return u.technicianLogin(v)
 	case kiosk.Maintenance:
-		return u.column(u.title(u.t(v.Screen.Key(), nil)), u.para(u.t("ui.staff_only", nil)))
+		return u.maintenance(v)
 	}
 	return u.column(u.title(u.t(v.Screen.Key(), nil)))
 }
@@ -130,12 +132,12 @@ func twoDigits(n int) string {
 }
 
 func (u *UI) idle(v kiosk.View) fyne.CanvasObject {
-	return u.column(
+	return container.NewBorder(nil, u.staffButton(), nil, nil, u.column(
 		u.title(u.t(v.Screen.Key(), nil)),
 		u.para(u.t("ui.idle_touch", nil)),
 		u.actions(sized(u.button(u.t("btn.start", nil), widget.HighImportance, u.tap(kiosk.BtnStart, "")),
 			4*u.opts.Target, 1.5*u.opts.Target)),
-	)
+	))
 }
 
 func (u *UI) chooseLanguage(v kiosk.View) fyne.CanvasObject {
@@ -280,20 +282,11 @@ func (u *UI) stopCountdown() {
 
 func (u *UI) outOfService(v kiosk.View) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{u.title(u.t(v.Screen.Key(), nil))}
-	for _, f := range []struct {
-		flag kiosk.ServiceFlag
-		key  string
-	}{
-		{kiosk.FlagOutboxFull, "flag.outbox_full"},
-		{kiosk.FlagPaperOut, "flag.paper_out"},
-		{kiosk.FlagPrinterFault, "flag.printer_fault"},
-		{kiosk.FlagSelfTestFailed, "flag.self_test_failed"},
-		{kiosk.FlagCashboxFault, "flag.cashbox_fault"},
-	} {
+	for _, f := range serviceFlags {
 		if v.Flags&f.flag != 0 {
 			parts = append(parts, u.para(u.t(f.key, nil)))
 		}
 	}
 	parts = append(parts, u.para(u.t("ui.sorry", nil)))
-	return u.column(parts...)
+	return container.NewBorder(nil, u.staffButton(), nil, nil, u.column(parts...))
 }

@@ -71,6 +71,20 @@ func sampleView(sc kiosk.Screen, lang string) kiosk.View {
 		v.Flags = kiosk.FlagPaperOut | kiosk.FlagCashboxFault
 	case kiosk.TimeoutWarning:
 		v.Prev = kiosk.ChooseCopies
+	case kiosk.TechnicianLogin:
+		v.PINLength, v.Message = 4, kiosk.MsgTechnicianWrong
+	case kiosk.Maintenance:
+		v.Flags, v.KeyOn, v.MaintPage = kiosk.FlagTechnician, true, kiosk.MaintStatus
+		v.Counters = kiosk.Counters{Sessions: 12, Totals: kiosk.Totals{In: 3000, Spent: 2400, Change: 400, Refunded: 200}}
+		v.MaintReport = &kiosk.MaintReport{Lines: []kiosk.MaintLine{
+			{Label: kiosk.LabelBuild, Value: "rev 1234abcd 2026-12-01"},
+			{Label: kiosk.LabelCenter, Code: kiosk.ValueFailed, Value: "https://center.test:8443: dial tcp 127.0.0.1:8443: connection refused", Bad: true},
+			{Label: kiosk.LabelOutboxPending, Value: "3"},
+			{Label: kiosk.LabelOutboxOldest, Value: "12m4s"},
+			{Label: kiosk.LabelDocumentPrinter, Value: "stopped media-empty (media-empty-error)", Bad: true},
+			{Label: kiosk.LabelReceiptPrinter, Code: kiosk.ValueNotFitted},
+			{Label: kiosk.LabelSensor, Code: kiosk.ValueActive, Value: "paper"},
+		}}
 	}
 	return v
 }
@@ -135,6 +149,11 @@ func TestEveryScreenInEveryLanguage(t *testing.T) {
 				t.Errorf("%s %v: title %q not on screen", lang, sc, title)
 			}
 			data := []string{v.Municipality, sim.DemoName, "試験 花子", "本人", "妻", sim.DemoName + " / 試験 花子"}
+			if v.MaintReport != nil {
+				for _, l := range v.MaintReport.Lines {
+					data = append(data, l.Value) // a technician's report: device answers, shown as given
+				}
+			}
 			for _, s := range texts {
 				switch {
 				case rawKey.MatchString(s):

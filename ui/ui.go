@@ -243,7 +243,7 @@ func (u *UI) tIn(lang, key string) string {
 // machine takes it) above the screen's body.
 func (u *UI) frame(v kiosk.View, body fyne.CanvasObject) fyne.CanvasObject {
 	var left []fyne.CanvasObject
-	if v.Screen != kiosk.ChooseLanguage && v.Screen != kiosk.Maintenance {
+	if v.Screen != kiosk.ChooseLanguage {
 		label := u.t("ui.language", nil)
 		if en := u.tIn("en", "ui.language"); en != label {
 			// Everyone can find the language button, whatever is on screen.
