@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 	"certkiosk/hw/printer/file"
 	"certkiosk/hw/printer/ipp"
 	"certkiosk/hw/printer/uartserial"
+	"certkiosk/hw/selftest"
 	"certkiosk/hw/selftest/kiosksuite"
 	"certkiosk/internal/sdnotify"
 	"certkiosk/kiosk"
@@ -171,6 +173,7 @@ type terminal struct {
 	keypad  *keypad.Dev
 	coins   *coin.Dev
 	maint   *sensor.Dev
+	sensors []*sensor.Dev // paper, door, tray
 	buzzer  *buzzer.Dev
 	closeMu sync.Mutex
 	closers []func() error
@@ -252,6 +255,11 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 	if err := t.openPanel(); err != nil {
 		return fail(err)
 	}
+	maint, err := t.maintainer(docs, receipt)
+	if err != nil {
+		return fail(err)
+	}
+	staff := technicianCredentials{cfg.Maintenance}
 
 	kc := kiosk.DefaultConfig()
 	kc.KioskID, kc.Languages = cfg.KioskID, cfg.Languages
@@ -276,6 +284,9 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 		Clock:    kiosk.SystemClock{},
 		Display:  display,
 		Speaker:  speaker,
+
+		Maintainer:  maint,
+		Credentials: staff,
 	})
 	if err != nil {
 		return fail(err)
@@ -351,6 +362,25 @@ func (t *terminal) openPanel() error {
 			return fmt.Errorf("gpio.maintenance_key: %w", err)
 		}
 		t.maint = d
+		t.closers = append(t.closers, d.Halt)
+	}
+	for _, s := range []struct {
+		key, line string
+		kind      sensor.Kind
+	}{{"gpio.paper_sensor", g.PaperSensor, sensor.PaperOut}, {"gpio.door_sensor", g.DoorSensor, sensor.DoorOpen},
+		{"gpio.tray_sensor", g.TraySensor, sensor.TrayOut}} {
+		if s.line == "" {
+			continue
+		}
+		p, err := panel.Open(s.line)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.key, err)
+		}
+		d, err := sensor.New(p, &sensor.Opts{Kind: s.kind, ActiveHigh: activeHigh[s.line]})
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.key, err)
+		}
+		t.sensors = append(t.sensors, d)
 		t.closers = append(t.closers, d.Halt)
 	}
 	if g.Buzzer != "" {
@@ -437,6 +467,19 @@ func (t *terminal) run(ctx context.Context) error {
 			}
 		})
 	}
+	for _, d := range t.sensors {
+		goRun(func() {
+			if d.Kind() == sensor.PaperOut && d.Active() {
+				t.runner.Send(kiosk.ServiceChanged{Flag: kiosk.FlagPaperOut, On: true})
+			}
+			for e := range d.Events() {
+				t.log.Info("sensor", "sensor", d.Kind().String(), "active", e.Active)
+				if d.Kind() == sensor.PaperOut {
+					t.runner.Send(kiosk.ServiceChanged{Flag: kiosk.FlagPaperOut, On: e.Active})
+				}
+			}
+		})
+	}
 	for _, fl := range t.flags {
 		t.runner.Send(kiosk.ServiceChanged{Flag: fl, On: true})
 	}
@@ -489,6 +532,40 @@ func (t *terminal) close() error {
 	}
 	t.closers = nil
 	return errors.Join(errs...)
+}
+
+// maintainer is the technician's view of this terminal's parts.
+func (t *terminal) maintainer(docs printer.DocumentPrinter, receipt fleet.PrinterSource) (*adapters.Maintainer, error) {
+	text, err := t.cfg.Masked().TOML()
+	if err != nil {
+		return nil, fmt.Errorf("configuration for the technician: %w", err)
+	}
+	b := selftest.ReadBuild()
+	m := &adapters.Maintainer{
+		Outbox:   t.box,
+		Journal:  t.box.Journal(),
+		Document: docs,
+		Config:   strings.Split(strings.TrimRight(text, "\n"), "\n"),
+		Build:    b.Revision + " " + b.Time + " config " + t.cfg.Source.SHA256,
+	}
+	if receipt != nil {
+		m.Receipt = receipt
+	}
+	m.Center, m.Device, m.Reader = kiosksuite.MaintenanceChecks(t.cfg, 0)
+	for _, d := range t.sensors {
+		m.Sensors = append(m.Sensors, adapters.Sensor{Name: d.Kind().String(), Read: func() (bool, error) { return d.Active(), nil }})
+	}
+	return m, nil
+}
+
+// technicianCredentials checks a credential typed on the screen against maintenance.technician_hash.
+type technicianCredentials struct{ m config.Maintenance }
+
+func (c technicianCredentials) CheckCredential(cred []byte) (bool, error) {
+	if c.m.TechnicianHash == "" {
+		return false, errors.New("maintenance.technician_hash is not set")
+	}
+	return c.m.CheckTechnicianCredential(string(cred))
 }
 
 // noSlips is the SlipPrinter of a terminal without a receipt printer.

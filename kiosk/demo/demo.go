@@ -11,6 +11,7 @@ package demo
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"image/png"
@@ -18,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +29,7 @@ import (
 	"certkiosk/hw/printer/escpos"
 	"certkiosk/hw/printer/escpos/escpossim"
 	"certkiosk/hw/printer/file"
+	"certkiosk/hw/selftest"
 	"certkiosk/kiosk"
 	"certkiosk/kiosk/adapters"
 	"certkiosk/kiosk/center"
@@ -54,6 +57,25 @@ type Options struct {
 	// Printer replaces the file printer (soak tests count jobs instead of writing PNGs).
 	Printer printer.DocumentPrinter
 	DPI     int // page resolution; 0: 300
+	// TechnicianCode is the staff code the demo accepts on its sign-in screen; "" means
+	// DemoTechnicianCode. It is a demo's: a terminal's is a PBKDF2 hash in its configuration.
+	TechnicianCode string
+}
+
+// DemoTechnicianCode is the demo's staff code (README.md says it).
+const DemoTechnicianCode = "DEMO1234"
+
+// staffCode is the demo's staff code, compared in constant time (a terminal compares a PBKDF2
+// hash, which would cost the demo a third of a second at start).
+type staffCode string
+
+func (s staffCode) CheckCredential(cred []byte) (bool, error) {
+	return subtle.ConstantTimeCompare(cred, []byte(s)) == 1, nil
+}
+
+func buildLine() string {
+	b := selftest.ReadBuild()
+	return strings.TrimSpace(b.Revision + " " + b.Time + " demo")
 }
 
 // Demo is a running demo kiosk.
@@ -161,7 +183,21 @@ func New(opts Options) (*Demo, error) {
 	}
 	cfg.KioskID = opts.KioskID
 	d.Cashbox = &sim.Cashbox{Float: 10000}
+	code := opts.TechnicianCode
+	if code == "" {
+		code = DemoTechnicianCode
+	}
+	maint := &adapters.Maintainer{
+		Outbox:   ob,
+		Journal:  ob.Journal(),
+		Center:   selftest.Center{URL: url, TLS: creds.TLSConfig()},
+		Document: docs,
+		Receipt:  slipDev,
+		Build:    buildLine(),
+	}
 	ports := kiosk.Ports{
+		Maintainer:  maint,
+		Credentials: staffCode(code),
 		Card:     d.cardAd,
 		Center:   &adapters.Center{Client: d.client},
 		Verifier: kiosk.KeyVerifier(creds.DocumentKeys),

@@ -18,7 +18,7 @@ import (
 // startWith runs a demo kiosk with opts (Dir and Display are filled in).
 func startWith(t *testing.T, opts Options) (*Demo, *kiosk.Watcher) {
 	t.Helper()
-	w := &kiosk.Watcher{}
+	w := &kiosk.Watcher{Next: opts.Display}
 	opts.Dir, opts.Display = t.TempDir(), w
 	d, err := New(opts)
 	if err != nil {

@@ -233,3 +233,20 @@ func Run(ctx context.Context, s *selftest.Suite, quick bool) (*selftest.Report, 
 	}
 	return r, nil
 }
+
+// MaintenanceChecks are the checks the technician's screens run on demand, from the
+// configuration: the center (reachability and mutual TLS), the device certificate and the card
+// reader. A part the configuration does not have is nil.
+func MaintenanceChecks(cfg *config.Config, certMinDays int) (center, device, reader selftest.Check) {
+	if certMinDays == 0 {
+		certMinDays = 30
+	}
+	if cfg.Center.URL != "" {
+		center = centerCheck(cfg.Center)
+		device = selftest.DeviceCert{File: cfg.Center.CertFile, MinDays: certMinDays}
+	}
+	if !cfg.Demo {
+		reader = cardCheck(cfg.Card)
+	}
+	return center, device, reader
+}
