@@ -198,17 +198,17 @@ func New(opts Options) (*Demo, error) {
 	ports := kiosk.Ports{
 		Maintainer:  maint,
 		Credentials: staffCode(code),
-		Card:     d.cardAd,
-		Center:   &adapters.Center{Client: d.client},
-		Verifier: kiosk.KeyVerifier(creds.DocumentKeys),
-		Printer:  &adapters.Printer{Device: docs, DPI: opts.DPI},
-		Slips:    &adapters.Slip{Printer: &slipFiles{dev: slipDev, sim: slipSim, dir: d.SlipsDir}, Lines: lines},
-		Cashbox:  d.Cashbox,
-		Outbox:   &adapters.Outbox{Box: ob},
-		Journal:  &adapters.Journal{J: ob.Journal(), Log: opts.Log},
-		Clock:    kiosk.SystemClock{},
-		Display:  opts.Display,
-		Speaker:  opts.Speaker,
+		Card:        d.cardAd,
+		Center:      &adapters.Center{Client: d.client},
+		Verifier:    kiosk.KeyVerifier(creds.DocumentKeys),
+		Printer:     &adapters.Printer{Device: docs, DPI: opts.DPI},
+		Slips:       &adapters.Slip{Printer: &slipFiles{dev: slipDev, sim: slipSim, dir: d.SlipsDir}, Lines: lines},
+		Cashbox:     d.Cashbox,
+		Outbox:      &adapters.Outbox{Box: ob},
+		Journal:     &adapters.Journal{J: ob.Journal(), Log: opts.Log},
+		Clock:       kiosk.SystemClock{},
+		Display:     opts.Display,
+		Speaker:     opts.Speaker,
 	}
 	if ports.Display == nil {
 		ports.Display = nopDisplay{}
