@@ -95,6 +95,11 @@ type MoneyIn struct{ Yen int }
 // TechnicianKey is the maintenance key turned on or off.
 type TechnicianKey struct{ On bool }
 
+// RemoteMaintenance is a technician's action from kioskctl on the kiosk's loopback endpoint
+// (kiosk/fleet): journaled by the machine; service_off and service_on change the service
+// flags, the rest are only recorded (the endpoint performs them).
+type RemoteMaintenance struct{ Action MaintAction }
+
 // ServiceFlag is a reason the kiosk is out of service.
 type ServiceFlag uint8
 
@@ -269,6 +274,7 @@ func (CardPlaced) isEvent()         {}
 func (CardRemoved) isEvent()        {}
 func (MoneyIn) isEvent()            {}
 func (TechnicianKey) isEvent()      {}
+func (RemoteMaintenance) isEvent()  {}
 func (ServiceChanged) isEvent()     {}
 func (TimerFired) isEvent()         {}
 func (CardRead) isEvent()           {}

@@ -57,6 +57,8 @@ func (m *machine) step(e Event) bool {
 		return m.paidOut(e)
 	case TechnicianKey:
 		return m.technicianKey(e.On)
+	case RemoteMaintenance:
+		return m.remote(e.Action)
 	case ServiceChanged:
 		if e.On {
 			s.Flags |= e.Flag

@@ -88,6 +88,28 @@ func (m *machine) maintenance(e Event) bool {
 	return false
 }
 
+// remote is a technician's action from kioskctl. Taking the kiosk out of service takes effect
+// at the attract screen: a resident mid-session finishes first.
+func (m *machine) remote(a MaintAction) bool {
+	s := &m.s
+	m.journal(Warn, "maintenance_remote", string(a))
+	switch a {
+	case MaintServiceOff:
+		s.Flags |= FlagTechnician
+	case MaintServiceOn:
+		s.Flags &^= RepairableFlags
+	default:
+		return false
+	}
+	switch {
+	case s.Screen == Idle && s.Flags != 0:
+		m.goTo(OutOfService)
+	case s.Screen == OutOfService && s.Flags == 0:
+		m.goTo(Idle)
+	}
+	return true
+}
+
 // technicianKey is the maintenance key turned on or off.
 func (m *machine) technicianKey(on bool) bool {
 	s := &m.s

@@ -237,3 +237,21 @@ func TestServiceOnClearsRepairedFaults(t *testing.T) {
 		t.Fatalf("outbox still full, yet %s", s.Screen)
 	}
 }
+
+func TestRemoteServiceOffWaitsForTheSession(t *testing.T) {
+	s, effs := stepAll(loggedIn(), RemoteMaintenance{Action: MaintServiceOff})
+	if s.Screen != Menu || s.Flags&FlagTechnician == 0 || !hasCode(effs, "maintenance_remote") {
+		t.Fatalf("screen %s flags %#x journal %v", s.Screen, s.Flags, journalCodes(effs))
+	}
+	s, _ = stepAll(s, Tap{Button: BtnCancel})
+	if s.Screen != OutOfService {
+		t.Fatalf("after the session: %s", s.Screen)
+	}
+	s, _ = stepAll(s, RemoteMaintenance{Action: MaintServiceOn})
+	if s.Screen != Idle || s.Flags != 0 {
+		t.Fatalf("service on: %s %#x", s.Screen, s.Flags)
+	}
+	if _, effs := Step(s, RemoteMaintenance{Action: MaintJournal}); !hasCode(effs, "maintenance_remote") {
+		t.Fatal("a remote read was not journaled")
+	}
+}

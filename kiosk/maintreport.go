@@ -34,17 +34,17 @@ func (a MaintAction) valid() bool {
 // masked configuration line, an error text from a device). Never personal data: outside a
 // transaction the kiosk holds none.
 type MaintReport struct {
-	Lines []MaintLine
-	Err   string // the action as a whole failed: why
+	Lines []MaintLine `json:"lines"`
+	Err   string      `json:"error,omitempty"` // the action as a whole failed: why
 }
 
 // MaintLine is one line of a report: the label, a word the screen translates (one of
 // MaintValues, or none) and the data.
 type MaintLine struct {
-	Label string
-	Code  string
-	Value string
-	Bad   bool // needs the technician's attention
+	Label string `json:"label"`
+	Code  string `json:"code,omitempty"`
+	Value string `json:"value,omitempty"`
+	Bad   bool   `json:"bad,omitempty"` // needs the technician's attention
 }
 
 // Words of report lines. Each has a message key "maint.value.<code>".

@@ -170,9 +170,10 @@ type terminal struct {
 	flags  []kiosk.ServiceFlag // set when the machine starts
 
 	metrics *fleet.Metrics
+	maint   *adapters.Maintainer
 	keypad  *keypad.Dev
 	coins   *coin.Dev
-	maint   *sensor.Dev
+	key     *sensor.Dev // the maintenance key
 	sensors []*sensor.Dev // paper, door, tray
 	buzzer  *buzzer.Dev
 	closeMu sync.Mutex
@@ -255,8 +256,7 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 	if err := t.openPanel(); err != nil {
 		return fail(err)
 	}
-	maint, err := t.maintainer(docs, receipt)
-	if err != nil {
+	if t.maint, err = t.maintainer(docs, receipt); err != nil {
 		return fail(err)
 	}
 	staff := technicianCredentials{cfg.Maintenance}
@@ -272,6 +272,12 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 	if cfg.Timeouts.Printing > 0 {
 		kc.PrintCopy = cfg.Timeouts.Printing
 	}
+	if cfg.Maintenance.MaxAttempts > 0 {
+		kc.TechnicianAttempts = cfg.Maintenance.MaxAttempts
+	}
+	if cfg.Maintenance.Lockout > 0 {
+		kc.TechnicianLockout = cfg.Maintenance.Lockout
+	}
 	t.runner, err = kiosk.NewRunner(kc, kiosk.Ports{
 		Card:     t.card,
 		Center:   &adapters.Center{Client: t.client},
@@ -285,7 +291,7 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 		Display:  display,
 		Speaker:  speaker,
 
-		Maintainer:  maint,
+		Maintainer:  t.maint,
 		Credentials: staff,
 	})
 	if err != nil {
@@ -361,7 +367,7 @@ func (t *terminal) openPanel() error {
 		if err != nil {
 			return fmt.Errorf("gpio.maintenance_key: %w", err)
 		}
-		t.maint = d
+		t.key = d
 		t.closers = append(t.closers, d.Halt)
 	}
 	for _, s := range []struct {
@@ -421,7 +427,8 @@ func (t *terminal) run(ctx context.Context) error {
 	t.runner.Observe(fleet.Chain(t.metrics.Observe, func(kiosk.Event, kiosk.State, []kiosk.Effect) { hb.Beat() }))
 	if l := t.cfg.Metrics.Listen; l != "" {
 		goRun(func() {
-			if err := fleet.Serve(ctx, l, t.metrics.Handler()); err != nil {
+			remote := &fleet.Remote{Maintainer: t.maint, Send: t.runner.Send, Metrics: t.metrics}
+			if err := fleet.Serve(ctx, l, fleet.Mux(t.metrics, remote)); err != nil {
 				t.log.Error("metrics endpoint", "listen", l, "err", err)
 			}
 		})
@@ -460,9 +467,9 @@ func (t *terminal) run(ctx context.Context) error {
 			}
 		})
 	}
-	if t.maint != nil {
+	if t.key != nil {
 		goRun(func() {
-			for e := range t.maint.Events() {
+			for e := range t.key.Events() {
 				t.runner.Send(kiosk.TechnicianKey{On: e.Active})
 			}
 		})
@@ -545,7 +552,7 @@ func (t *terminal) maintainer(docs printer.DocumentPrinter, receipt fleet.Printe
 		Outbox:   t.box,
 		Journal:  t.box.Journal(),
 		Document: docs,
-		Config:   strings.Split(strings.TrimRight(text, "\n"), "\n"),
+		Config:   nonEmptyLines(text),
 		Build:    b.Revision + " " + b.Time + " config " + t.cfg.Source.SHA256,
 	}
 	if receipt != nil {
@@ -556,6 +563,16 @@ func (t *terminal) maintainer(docs printer.DocumentPrinter, receipt fleet.Printe
 		m.Sensors = append(m.Sensors, adapters.Sensor{Name: d.Kind().String(), Read: func() (bool, error) { return d.Active(), nil }})
 	}
 	return m, nil
+}
+
+func nonEmptyLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // technicianCredentials checks a credential typed on the screen against maintenance.technician_hash.

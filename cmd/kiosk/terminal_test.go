@@ -189,4 +189,26 @@ technician_hash = %q
 	// The technician's key takes the kiosk out of the resident flows.
 	key.EdgesChan <- gpio.Low
 	play("expect maintenance\n")
+	// kioskctl's endpoint: the status of this terminal's real parts (center over mutual TLS,
+	// IPP printer, ESC/POS printer on the pty, outbox), and a test page through ippeveprinter.
+	for _, c := range []struct{ method, action, want string }{
+		{"GET", "status", `"label":"center","code":"ok"`},
+		{"GET", "status", `"label":"outbox_pending"`},
+		{"GET", "config", `technician_hash = \"(set, not shown)\"`},
+		{"POST", "test_page", `"code":"printed"`},
+	} {
+		req, _ := http.NewRequest(c.method, "http://"+metricsAddr+"/maintenance/"+c.action, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), c.want) {
+			t.Errorf("%s %s: %s %s, want %s", c.method, c.action, resp.Status, body, c.want)
+		}
+		if strings.Contains(string(body), "山田") || strings.Contains(string(body), "BEGIN") {
+			t.Errorf("%s carries personal data or key material: %s", c.action, body)
+		}
+	}
 }

@@ -22,8 +22,9 @@ func init() {
 	})
 }
 
-// minCredentialLen keeps a technician credential out of guessing range even with few attempts.
-const minCredentialLen = 12
+// minCredentialLen keeps a technician credential out of guessing range even with few attempts;
+// maxCredentialLen is what the screen's staff keypad takes (A–Z and 0–9).
+const minCredentialLen, maxCredentialLen = 12, 16
 
 func hashCredential(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("hash-credential", flag.ContinueOnError)
@@ -44,8 +45,13 @@ func hashCredential(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 		return fmt.Errorf("read credential: %w", err)
 	}
 	cred := strings.TrimRight(line, "\r\n")
-	if len(cred) < minCredentialLen {
-		return fmt.Errorf("credential shorter than %d characters", minCredentialLen)
+	if len(cred) < minCredentialLen || len(cred) > maxCredentialLen {
+		return fmt.Errorf("credential must be %d to %d characters", minCredentialLen, maxCredentialLen)
+	}
+	for _, c := range cred {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return errors.New("credential must be capital letters A-Z and digits 0-9 only: the kiosk's staff keypad types nothing else")
+		}
 	}
 	h, err := config.HashTechnicianCredential(cred)
 	if err != nil {

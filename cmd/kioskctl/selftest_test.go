@@ -125,14 +125,16 @@ func TestSelftestUsage(t *testing.T) {
 
 func TestHashCredential(t *testing.T) {
 	var out, errb bytes.Buffer
-	if err := hashCredential(nil, strings.NewReader("a-long-technician-credential\n"), &out, &errb); err != nil {
+	if err := hashCredential(nil, strings.NewReader("TECH2026KIOSK7\n"), &out, &errb); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out.String(), `technician_hash = "pbkdf2-sha256$600000$`) || strings.Contains(out.String(), "credential") {
+	if !strings.HasPrefix(out.String(), `technician_hash = "pbkdf2-sha256$600000$`) || strings.Contains(out.String(), "TECH2026") {
 		t.Errorf("output %q", out.String())
 	}
-	if err := hashCredential(nil, strings.NewReader("short\n"), &out, &errb); err == nil {
-		t.Error("short credential accepted")
+	for _, bad := range []string{"SHORT1", "a-long-technician-credential", "TECH2026KIOSK7TOOLONG", "tech2026kiosk7"} {
+		if err := hashCredential(nil, strings.NewReader(bad+"\n"), &out, &errb); err == nil {
+			t.Errorf("credential %q accepted: the staff keypad cannot type it", bad)
+		}
 	}
 	if err := hashCredential([]string{"on-the-command-line"}, strings.NewReader(""), &out, &errb); err == nil {
 		t.Error("credential as an argument accepted")
