@@ -173,7 +173,7 @@ type terminal struct {
 	maint   *adapters.Maintainer
 	keypad  *keypad.Dev
 	coins   *coin.Dev
-	key     *sensor.Dev // the maintenance key
+	key     *sensor.Dev   // the maintenance key
 	sensors []*sensor.Dev // paper, door, tray
 	buzzer  *buzzer.Dev
 	closeMu sync.Mutex
