@@ -103,6 +103,13 @@ func (e *FaultError) Error() string { return fmt.Sprintf("printer: faults %v", e
 func (e *FaultError) Unwrap() error { return ErrNotReady }
 
 // DocumentPrinter is what every document printer driver implements.
+// JobCanceller is a printer whose queued jobs can be cancelled by id. A job held by a fault
+// must not come out after the fault is cleared: by then its session has ended and the tray
+// belongs to the next resident.
+type JobCanceller interface {
+	CancelJob(ctx context.Context, jobID string) error
+}
+
 type DocumentPrinter interface {
 	// Print sends the job and waits until the printer reports it completed, failed, or ctx ends.
 	Print(ctx context.Context, j Job) (jobID string, err error)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"certkiosk/hw/printer"
 	"certkiosk/kiosk"
@@ -60,7 +61,14 @@ func (p *Printer) Print(ctx context.Context, doc kiosk.VerifiedDocument) error {
 		p.cancel = nil
 		p.mu.Unlock()
 	}()
-	_, err = p.Device.Print(ctx, printer.Job{Name: c.IssuanceID, Pages: pages, DPI: dpi})
+	jobID, err := p.Device.Print(ctx, printer.Job{Name: c.IssuanceID, Pages: pages, DPI: dpi})
+	if err != nil && jobID != "" {
+		// A job held by a fault (or cut off by an abort) must not print after the fault is
+		// cleared: the session it belongs to is over by then (domain.md §7).
+		if cerr := p.cancelJob(jobID); cerr != nil {
+			return fmt.Errorf("print issuance %s: %w; and the held job %s could not be cancelled: %w", c.IssuanceID, err, jobID, cerr)
+		}
+	}
 	var fe *printer.FaultError
 	if errors.As(err, &fe) {
 		for _, f := range fe.Faults {
@@ -74,6 +82,18 @@ func (p *Printer) Print(ctx context.Context, doc kiosk.VerifiedDocument) error {
 		return fmt.Errorf("print issuance %s: %w", c.IssuanceID, err)
 	}
 	return nil
+}
+
+// cancelJob cancels a job the device still holds, on a short context of its own (the print's
+// may have ended).
+func (p *Printer) cancelJob(id string) error {
+	c, ok := p.Device.(printer.JobCanceller)
+	if !ok {
+		return nil // the device keeps no queue (file printer)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return c.CancelJob(ctx, id)
 }
 
 // Cancel implements kiosk.Printer: stops the job of an aborted transaction.

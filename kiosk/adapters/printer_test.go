@@ -71,3 +71,39 @@ func TestPrinterAdapterFaults(t *testing.T) {
 		}
 	}
 }
+
+// heldJob is a printer that queued the job and then stopped on a fault, like an IPP printer with
+// a jam: the job is still there.
+type heldJob struct {
+	cancelled []string
+	cancelErr error
+}
+
+func (h *heldJob) Print(context.Context, printer.Job) (string, error) {
+	return "17", &printer.FaultError{Faults: []printer.Fault{printer.FaultMediaJam}}
+}
+func (h *heldJob) Status(context.Context) (printer.Status, error) { return printer.Status{}, nil }
+func (h *heldJob) CancelJob(_ context.Context, id string) error {
+	h.cancelled = append(h.cancelled, id)
+	return h.cancelErr
+}
+
+// A job held by a fault is cancelled at once: cleared later, it would print a finished
+// session's certificate into the next resident's tray.
+func TestPrinterAdapterCancelsHeldJob(t *testing.T) {
+	d := verifiedSample(t)
+	h := &heldJob{}
+	p := &Printer{Device: h, DPI: 150}
+	var pf *kiosk.PrintFaultError
+	if err := p.Print(context.Background(), d); !errors.As(err, &pf) || pf.Fault != "jam" {
+		t.Fatalf("err %v, want the jam", err)
+	}
+	if len(h.cancelled) != 1 || h.cancelled[0] != "17" {
+		t.Fatalf("cancelled %v, want job 17", h.cancelled)
+	}
+	h.cancelErr = errors.New("printer unreachable")
+	err := p.Print(context.Background(), d)
+	if err == nil || !errors.Is(err, h.cancelErr) {
+		t.Fatalf("a held job that could not be cancelled: %v", err)
+	}
+}

@@ -3,11 +3,13 @@ package ipp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -458,6 +460,26 @@ func (d *Dev) JobState(ctx context.Context, id int) (printer.JobState, []string,
 		}
 	}
 	return st, strings_(r.Job, "job-state-reasons"), nil
+}
+
+// CancelJob implements printer.JobCanceller: IPP Cancel-Job for a job this kiosk sent. A job
+// that has already ended answers client-error-not-possible, which is not an error here.
+func (d *Dev) CancelJob(ctx context.Context, jobID string) error {
+	id, err := strconv.Atoi(jobID)
+	if err != nil || id <= 0 {
+		return fmt.Errorf("ipp cancel-job: job id %q", jobID)
+	}
+	m := d.request(goipp.OpCancelJob)
+	m.Operation.Add(goipp.MakeAttribute("job-id", goipp.TagInteger, goipp.Integer(id)))
+	_, err = d.do(ctx, m, nil)
+	var ie *ErrIPP
+	if errors.As(err, &ie) && ie.Status == goipp.StatusErrorNotPossible {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ipp cancel-job %d: %w", id, err)
+	}
+	return nil
 }
 
 // cancel asks the printer to cancel a job, on a fresh short context (the caller's has ended).

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -235,10 +236,34 @@ func TestIppeveprinterFault(t *testing.T) {
 	if s := <-events; !s.Ready() {
 		t.Fatalf("first status %+v, want ready", s)
 	}
-	_, err = d.Print(ctx, testJob())
+	id, err := d.Print(ctx, testJob())
 	var fe *printer.FaultError
 	if !errors.Is(err, printer.ErrJobFailed) || !errors.As(err, &fe) || !slices.Contains(fe.Faults, printer.FaultMediaJam) {
 		t.Fatalf("print on a jamming printer: err = %v, want a jam\n%s", err, p.Log)
+	}
+	// The held job is cancelled on the printer itself, and cancelling it again is no error.
+	if id == "" {
+		t.Fatal("a held job without its id: the caller cannot cancel it")
+	}
+	if err := d.CancelJob(ctx, id); err != nil {
+		t.Fatalf("cancel held job %s: %v", id, err)
+	}
+	n, _ := strconv.Atoi(id)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		st, _, err := d.JobState(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st == printer.JobCanceled || st == printer.JobAborted {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s still %s after Cancel-Job", id, st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := d.CancelJob(ctx, id); err != nil {
+		t.Fatalf("cancel an ended job: %v", err)
 	}
 	for s := range events {
 		if slices.Contains(s.Faults, printer.FaultMediaJam) {
