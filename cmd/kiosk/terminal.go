@@ -171,6 +171,7 @@ type terminal struct {
 
 	metrics *fleet.Metrics
 	maint   *adapters.Maintainer
+	guard   *adapters.OutboxGuard
 	keypad  *keypad.Dev
 	coins   *coin.Dev
 	key     *sensor.Dev   // the maintenance key
@@ -256,6 +257,7 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 	if err := t.openPanel(); err != nil {
 		return fail(err)
 	}
+	t.guard = adapters.NewOutboxGuard(t.box, func(e kiosk.Event) bool { return t.runner.Send(e) }, 0)
 	if t.maint, err = t.maintainer(docs, receipt); err != nil {
 		return fail(err)
 	}
@@ -285,7 +287,7 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 		Printer:  &adapters.Printer{Device: docs},
 		Slips:    slips,
 		Cashbox:  adapters.AcceptorCashbox{},
-		Outbox:   &adapters.Outbox{Box: t.box},
+		Outbox:   &adapters.Outbox{Box: t.box, Guard: t.guard},
 		Journal:  &adapters.Journal{J: t.box.Journal(), Log: log},
 		Clock:    kiosk.SystemClock{},
 		Display:  display,
@@ -447,6 +449,7 @@ func (t *terminal) run(ctx context.Context) error {
 		}
 	})
 	goRun(func() { t.monitorCards(ctx) })
+	goRun(func() { t.guard.Run(ctx) })
 	if t.keypad != nil {
 		goRun(func() {
 			for e := range t.keypad.Events() {

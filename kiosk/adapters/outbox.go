@@ -18,6 +18,7 @@ type Outbox struct {
 	Box          *outbox.Outbox
 	Municipality func() string // the current session's municipality code, when known
 	Now          func() time.Time
+	Guard        *OutboxGuard // kicked after each append; nil: none
 }
 
 // Append implements kiosk.Outbox.
@@ -49,6 +50,9 @@ func (o *Outbox) Append(r kiosk.Record) error {
 		p.CertType, p.Copies = "", 0
 	}
 	err := o.Box.Append(outbox.Record{Kind: outbox.Kind(r.Kind), Key: outbox.ID(r.Key), Created: now(), Payload: p})
+	if o.Guard != nil {
+		o.Guard.Kick()
+	}
 	if errors.Is(err, outbox.ErrFull) {
 		return fmt.Errorf("%w: %v", kiosk.ErrOutboxFull, err)
 	}

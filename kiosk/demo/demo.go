@@ -57,6 +57,8 @@ type Options struct {
 	// Printer replaces the file printer (soak tests count jobs instead of writing PNGs).
 	Printer printer.DocumentPrinter
 	DPI     int // page resolution; 0: 300
+	// OutboxCapacity is the outbox's size in records; 0: kiosk/outbox's default.
+	OutboxCapacity int
 	// TechnicianCode is the staff code the demo accepts on its sign-in screen; "" means
 	// DemoTechnicianCode. It is a demo's: a terminal's is a PBKDF2 hash in its configuration.
 	TechnicianCode string
@@ -88,6 +90,7 @@ type Demo struct {
 	Outbox   *outbox.Outbox
 
 	opts     Options
+	guard    *adapters.OutboxGuard
 	client   *center.Client
 	cardAd   *adapters.Card
 	profile  map[string]*jpkisim.Card
@@ -146,7 +149,7 @@ func New(opts Options) (*Demo, error) {
 		return nil, fmt.Errorf("demo: write document keys: %w", err)
 	}
 
-	ob, err := outbox.Open(filepath.Join(opts.Dir, "outbox.db"), nil)
+	ob, err := outbox.Open(filepath.Join(opts.Dir, "outbox.db"), &outbox.Options{Capacity: opts.OutboxCapacity})
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -195,6 +198,7 @@ func New(opts Options) (*Demo, error) {
 		Receipt:  slipDev,
 		Build:    buildLine(),
 	}
+	d.guard = adapters.NewOutboxGuard(ob, func(e kiosk.Event) bool { return d.Runner.Send(e) }, 0)
 	ports := kiosk.Ports{
 		Maintainer:  maint,
 		Credentials: staffCode(code),
@@ -204,7 +208,7 @@ func New(opts Options) (*Demo, error) {
 		Printer:     &adapters.Printer{Device: docs, DPI: opts.DPI},
 		Slips:       &adapters.Slip{Printer: &slipFiles{dev: slipDev, sim: slipSim, dir: d.SlipsDir}, Lines: lines},
 		Cashbox:     d.Cashbox,
-		Outbox:      &adapters.Outbox{Box: ob},
+		Outbox:      &adapters.Outbox{Box: ob, Guard: d.guard},
 		Journal:     &adapters.Journal{J: ob.Journal(), Log: opts.Log},
 		Clock:       kiosk.SystemClock{},
 		Display:     opts.Display,
@@ -271,6 +275,8 @@ func (d *Demo) Run(ctx context.Context) error {
 			d.opts.Log.Warn("outbox sender stopped", "err", err)
 		}
 	}()
+	wg.Add(1)
+	go func() { defer wg.Done(); d.guard.Run(ctx) }()
 	if d.opts.PCSC {
 		wg.Add(1)
 		go func() { defer wg.Done(); d.monitor(ctx) }()

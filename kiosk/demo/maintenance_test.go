@@ -111,3 +111,19 @@ wait 300ms
 	}
 	play(t, d, w, "maintenance on\nexpect maintenance\ntap maint service_on\nmaintenance off\nexpect idle\n")
 }
+
+// A kiosk whose outbox has less room than the reserve for one more session (after a long
+// outage, say) starts out of service and takes no money: whatever it took could not be
+// accounted for. The guard's recovery, once the sender has made room, is in kiosk/adapters.
+func TestOutboxReserveStopsNewSessions(t *testing.T) {
+	v := &views{}
+	d, w := startWith(t, Options{Display: v, OutboxCapacity: 11})
+	play(t, d, w, "expect out_of_service\ntap start\ncoin 500\nwait 300ms\n")
+	x := v.get()
+	if x.Screen != kiosk.OutOfService || x.Flags&kiosk.FlagOutboxFull == 0 {
+		t.Fatalf("screen %s flags %#x", x.Screen, x.Flags)
+	}
+	if d.Cashbox.PaidOut != 500 {
+		t.Fatalf("the coin was kept: paid out %d", d.Cashbox.PaidOut)
+	}
+}
