@@ -32,27 +32,30 @@ func (u *UI) menu(v kiosk.View) fyne.CanvasObject {
 
 func (u *UI) chooseCertificate(v kiosk.View) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{u.title(u.t(v.Screen.Key(), nil)), u.message(v)}
+	// A grid, not a list: a municipality offers up to nine types, and a touch screen cannot
+	// scroll a list by dragging (fyne's desktop driver), so every type must fit on the screen.
+	cols := 1
+	if len(v.Catalog) > 3 {
+		cols = 2
+	}
+	textW := u.bodyWidth()/float32(cols) - 8*theme.Padding()
 	var tiles []fyne.CanvasObject
 	for _, o := range v.Catalog {
 		name := u.t("type."+o.Type, nil)
 		second := u.t("ui.fee_per_copy", map[string]any{"Yen": o.Fee})
-		imp := widget.MediumImportance
+		var icon fyne.Resource
 		if !o.Available {
-			imp = widget.LowImportance
+			// Still a tile (tapping it says why, with a cue, for those who cannot read it),
+			// marked with the warning sign.
+			icon = theme.WarningIcon()
 			code := o.Refusal
 			if code == "" {
 				code = "other"
 			}
 			second = u.t("refusal."+code, nil)
 		}
-		tiles = append(tiles, u.tile([]fyne.CanvasObject{u.line(name, true, false), u.line(second, false, false)},
-			nil, imp, name, u.tap(kiosk.BtnChooseType, o.Type)))
-	}
-	// A grid, not a list: a municipality offers up to nine types, and a touch screen cannot
-	// scroll a list by dragging (fyne's desktop driver), so every type must fit on the screen.
-	cols := 1
-	if len(tiles) > 3 {
-		cols = 2
+		lines := append(u.wrapped(name, true, false, textW), u.wrapped(second, false, false, textW)...)
+		tiles = append(tiles, u.tile(lines, icon, widget.MediumImportance, name, u.tap(kiosk.BtnChooseType, o.Type)))
 	}
 	parts = append(parts, container.NewGridWithColumns(cols, tiles...), u.actions(u.back()))
 	return u.column(parts...)
@@ -86,7 +89,7 @@ func (u *UI) chooseOptions(v kiosk.View) fyne.CanvasObject {
 		if on {
 			imp = widget.HighImportance
 		}
-		tiles = append(tiles, u.tile([]fyne.CanvasObject{u.line(name, true, on)}, checkIcon(on), imp, name,
+		tiles = append(tiles, u.tile(u.wrapped(name, true, on, u.bodyWidth()*0.6), checkIcon(on), imp, name,
 			u.tap(kiosk.BtnToggleOption, opt)))
 	}
 	parts = append(parts, container.NewCenter(container.NewVBox(tiles...)), u.actions(u.back(), u.next()))

@@ -89,14 +89,18 @@ func (u *UI) maintenance(v kiosk.View) fyne.CanvasObject {
 // reportLine is label, word and value side by side: the label and word in the screen's language,
 // the value as the device or configuration gave it.
 func (u *UI) reportLine(l kiosk.MaintLine) fyne.CanvasObject {
-	head := []fyne.CanvasObject{u.reportText(u.t("maint.label."+l.Label, nil), l.Bad, true)}
+	// The label gets a column of its own width and wraps in it: a long label in large text
+	// must not push the screen wider than the panel.
+	label := u.reportText(u.t("maint.label."+l.Label, nil), l.Bad, true)
+	label.Wrapping = fyne.TextWrapWord
+	var value fyne.CanvasObject = u.reportValue(l.Value, l.Bad)
 	if l.Code != "" {
-		head = append(head, u.reportText(u.t("maint.value."+l.Code, nil), l.Bad, false))
+		value = container.NewBorder(nil, nil, u.reportText(u.t("maint.value."+l.Code, nil), l.Bad, false), nil, value)
 	}
-	return container.NewBorder(nil, nil, container.NewHBox(head...), nil, u.reportValue(l.Value, l.Bad))
+	return container.NewBorder(nil, nil, sized(label, 2.5*u.opts.Target, 0), nil, value)
 }
 
-func (u *UI) reportText(s string, bad, bold bool) fyne.CanvasObject {
+func (u *UI) reportText(s string, bad, bold bool) *widget.Label {
 	lb := widget.NewLabel(s)
 	lb.TextStyle = fyne.TextStyle{Bold: bold}
 	if bad {

@@ -75,7 +75,9 @@ func (u *UI) resetNewPIN(v kiosk.View) fyne.CanvasObject {
 		}
 		l := widget.NewLabel(u.t(r.key, nil))
 		l.Importance = imp
-		rows = append(rows, container.NewHBox(sized(widget.NewIcon(icon), 40, 40), l))
+		// A rule wraps in a column of its own: in large text it would push the keypad off.
+		l.Wrapping = fyne.TextWrapWord
+		rows = append(rows, container.NewBorder(nil, nil, sized(widget.NewIcon(icon), 40, 40), nil, sized(l, 4*u.opts.Target, 0)))
 	}
 	head := []fyne.CanvasObject{
 		u.title(u.t(v.Screen.Key(), nil)),

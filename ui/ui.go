@@ -264,10 +264,12 @@ func (u *UI) frame(v kiosk.View, body fyne.CanvasObject) fyne.CanvasObject {
 			u.contrast = !u.contrast
 			u.redraw()
 		}))
-	bar := container.NewHBox(left...)
+	// The bar's buttons wrap onto a second row rather than push the window past the panel
+	// (large text in Tagalog, say); cancel keeps its place on the right.
+	var bar fyne.CanvasObject = container.New(layout.NewRowWrapLayout(), left...)
 	if cancellable(v.Screen) && !u.picking {
-		bar.Add(layout.NewSpacer())
-		bar.Add(u.button(u.t("btn.cancel", nil), widget.DangerImportance, u.tap(kiosk.BtnCancel, "")))
+		bar = container.NewBorder(nil, nil, nil,
+			u.button(u.t("btn.cancel", nil), widget.DangerImportance, u.tap(kiosk.BtnCancel, "")), bar)
 	}
 	// The body scrolls rather than push the window past the screen when large text makes a
 	// screen taller than the panel (touch cannot drag, but nothing is cut off for good).

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -169,4 +170,66 @@ func (u *UI) dots(n, slots int) fyne.CanvasObject {
 		cs = append(cs, sized(c, 32, 32))
 	}
 	return container.NewCenter(container.NewHBox(cs...))
+}
+
+// wrapped is s as tile lines of at most maxW wide in the screen's language: canvas.Text (which
+// tiles need for the colour on a chosen tile) does not wrap, and one long line would push the
+// whole screen wider than the panel. Lines break at spaces, or between any two characters in
+// text without spaces (Japanese, Chinese).
+func (u *UI) wrapped(s string, bold, onPrimary bool, maxW float32) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, l := range breakLines(s, maxW, func(x string) float32 {
+		return fyne.MeasureText(x, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width
+	}) {
+		if u.said[s] {
+			u.said[l] = true // a part of a text from the message files
+		}
+		out = append(out, u.line(l, bold, onPrimary))
+	}
+	return out
+}
+
+// breakLines splits s into lines no wider than maxW by width (a word longer than maxW gets a
+// line of its own).
+func breakLines(s string, maxW float32, width func(string) float32) []string {
+	if maxW <= 0 || width(s) <= maxW {
+		return []string{s}
+	}
+	words := strings.Fields(s)
+	if len(words) == 1 {
+		// No spaces: break between characters.
+		var lines []string
+		cur := ""
+		for _, r := range s {
+			if cur != "" && width(cur+string(r)) > maxW {
+				lines = append(lines, cur)
+				cur = ""
+			}
+			cur += string(r)
+		}
+		return append(lines, cur)
+	}
+	var lines []string
+	cur := ""
+	for _, w := range words {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if cur != "" && width(next) > maxW {
+			lines = append(lines, cur)
+			next = w
+		}
+		cur = next
+	}
+	return append(lines, cur)
+}
+
+// bodyWidth is the width a screen's body has on this window.
+func (u *UI) bodyWidth() float32 {
+	w := u.win.Canvas().Size().Width
+	if w <= 0 {
+		w = 1280
+	}
+	return w - 4*theme.Padding()
 }
