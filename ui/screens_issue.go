@@ -54,7 +54,11 @@ func (u *UI) chooseCertificate(v kiosk.View) fyne.CanvasObject {
 			}
 			second = u.t("refusal."+code, nil)
 		}
-		lines := append(u.wrapped(name, true, false, textW), u.wrapped(second, false, false, textW)...)
+		w := textW
+		if icon != nil {
+			w -= 44 + 4*theme.Padding() // the sign beside the text
+		}
+		lines := append(u.wrapped(name, true, false, w), u.wrapped(second, false, false, w)...)
 		tiles = append(tiles, u.tile(lines, icon, widget.MediumImportance, name, u.tap(kiosk.BtnChooseType, o.Type)))
 	}
 	parts = append(parts, container.NewGridWithColumns(cols, tiles...), u.actions(u.back()))
