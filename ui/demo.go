@@ -37,6 +37,16 @@ func (u *UI) SetDemo(ctrl DemoControls) {
 	u.redraw()
 }
 
+// DemoPanelWidth is the width the demo panel takes beside the kiosk screen for a UI with the
+// given Options.Target (0: the default): a demo window must be this much wider than the
+// kiosk's panel (cmd/kiosk -demo -windowed sizes its window by it).
+func DemoPanelWidth(target float32) float32 {
+	if target == 0 {
+		target = 96
+	}
+	return 3.2*target + 16 + 8
+}
+
 // demoPanel is the panel for the language on screen.
 func (u *UI) demoPanel() fyne.CanvasObject {
 	ctrl := u.demo

@@ -22,3 +22,28 @@ func TestEveryScreenFitsThePanel(t *testing.T) {
 		}
 	}
 }
+
+// With the demo panel beside it (kiosk -demo), the kiosk screen still gets its full 1280 units
+// in a window DemoPanelWidth wider: the panel never pushes the screen or itself off.
+func TestDemoPanelBesideEveryScreen(t *testing.T) {
+	u, _, _ := newTestUI(t)
+	u.SetDemo(fixedDemo{})
+	limit := 1280 + DemoPanelWidth(0)
+	for _, lang := range []string{"ja", "pt", "es", "tl"} {
+		for _, sc := range allScreens {
+			u.Render(sampleView(sc, lang))
+			if w := u.Content().MinSize().Width; w > limit {
+				t.Errorf("%s %s with the demo panel: needs %.0f units, the window has %.0f", lang, sc, w, limit)
+			}
+		}
+	}
+}
+
+type fixedDemo struct{}
+
+func (fixedDemo) Residents() []DemoResident {
+	return []DemoResident{{ID: "r101", Label: "見本 太郎（何でもできる）"}, {ID: "r110", Label: "見本 次郎（期限切れ）"}}
+}
+func (fixedDemo) PlaceCard(string) error { return nil }
+func (fixedDemo) RemoveCard() error      { return nil }
+func (fixedDemo) InsertMoney(int) error  { return nil }

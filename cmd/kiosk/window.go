@@ -30,7 +30,8 @@ func runDemoWindow(ctx context.Context, f flags, stdout io.Writer, log *slog.Log
 	a := app.NewWithID("certkiosk")
 	w := a.NewWindow("certkiosk")
 	if f.windowed {
-		w.Resize(fyne.NewSize(1280, 800))
+		// The kiosk's 1280×800 panel, and the demo panel beside it.
+		w.Resize(fyne.NewSize(1280+ui.DemoPanelWidth(0), 800))
 	}
 	var runner atomic.Pointer[kiosk.Runner]
 	var idleShown sync.Once
