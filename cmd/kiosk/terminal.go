@@ -171,6 +171,7 @@ type terminal struct {
 
 	metrics *fleet.Metrics
 	maint   *adapters.Maintainer
+	docs    printer.DocumentPrinter
 	guard   *adapters.OutboxGuard
 	keypad  *keypad.Dev
 	coins   *coin.Dev
@@ -257,6 +258,7 @@ func buildTerminal(cfg *config.Config, display kiosk.Display, speaker kiosk.Spea
 	if err := t.openPanel(); err != nil {
 		return fail(err)
 	}
+	t.docs = docs
 	t.guard = adapters.NewOutboxGuard(t.box, func(e kiosk.Event) bool { return t.runner.Send(e) }, 0)
 	if t.maint, err = t.maintainer(docs, receipt); err != nil {
 		return fail(err)
@@ -450,6 +452,11 @@ func (t *terminal) run(ctx context.Context) error {
 	})
 	goRun(func() { t.monitorCards(ctx) })
 	goRun(func() { t.guard.Run(ctx) })
+	if w, ok := t.docs.(interface {
+		Watch(context.Context, time.Duration) <-chan printer.Status
+	}); ok {
+		goRun(func() { adapters.WatchPrinter(ctx, w.Watch(ctx, 5*time.Second), t.runner.Send) })
+	}
 	if t.keypad != nil {
 		goRun(func() {
 			for e := range t.keypad.Events() {

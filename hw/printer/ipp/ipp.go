@@ -294,9 +294,13 @@ func (d *Dev) Watch(ctx context.Context, interval time.Duration) <-chan printer.
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
-			s, _ := d.Status(ctx)
+			s, err := d.Status(ctx)
 			if ctx.Err() != nil {
 				return
+			}
+			if err != nil {
+				// Unreachable is a state of its own, not "ready with no faults".
+				s = printer.Status{State: printer.StateStopped, Faults: []printer.Fault{printer.FaultOffline}, Reasons: []string{err.Error()}}
 			}
 			if last == nil || s.State != last.State || !slices.Equal(s.Faults, last.Faults) {
 				select {
