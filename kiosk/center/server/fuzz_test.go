@@ -183,3 +183,16 @@ func FuzzRecord(f *testing.F) {
 		r.check(t, center.PathPINResetResult, b)
 	})
 }
+
+func FuzzRecordBatch(f *testing.F) {
+	r := newFuzzRig(f)
+	commonSeeds(f)
+	f.Add([]byte(`{"records":[{"kind":"telemetry","key":"fzb1","created":"2026-11-25T10:00:00Z","payload":{"paper":"low"}}]}`))
+	f.Add([]byte(`{"records":[{"kind":"completion","key":"fzb2","payload":{"issuance_id":"iss_x","printed":1}},{"kind":"void","key":"fzb2","payload":{}}]}`))
+	f.Add([]byte(`{"records":[]}`))
+	f.Add([]byte(`{"records":null}`))
+	f.Add([]byte(`{"records":[{"kind":"refund","key":"","payload":{"amount":-1}}],"extra":1}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r.check(t, center.PathRecordsBatch, b)
+	})
+}
