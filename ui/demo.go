@@ -95,8 +95,9 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 	}
 	stripe := canvas.NewRectangle(color.NRGBA{0xe0, 0x80, 0x00, 0xff})
 	stripe.SetMinSize(fyne.NewSize(8, 8))
-	// The panel scrolls both ways so that it never pushes the kiosk screen off the display.
+	// The panel scrolls (down only: its buttons fit its width) so that it never pushes the kiosk
+	// screen off the display.
 	panel := container.NewBorder(nil, nil, stripe, nil,
-		container.NewStack(bg, container.NewScroll(container.NewPadded(container.NewVBox(objs...)))))
+		container.NewStack(bg, container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))))
 	return sized(panel, w+16, 0)
 }

@@ -34,12 +34,17 @@ func runDemoWindow(ctx context.Context, f flags, stdout io.Writer, log *slog.Log
 		w.Resize(fyne.NewSize(1280+ui.DemoPanelWidth(0), 800))
 	}
 	var runner atomic.Pointer[kiosk.Runner]
-	var idleShown sync.Once
+	var idleShown, soundFailed sync.Once
+	// Spoken guidance and key cues through aplay, as on a terminal (there with the panel's
+	// buzzer too). A machine without a sound device says so once.
+	sounds := ui.NewSounds(nil, ui.Aplay{}, ui.BundledVoices(), func(err error) {
+		soundFailed.Do(func() { log.Warn("demo sound (further failures not logged)", "err", err) })
+	})
 	u, err := ui.New(a, w, func(e kiosk.Event) {
 		if r := runner.Load(); r != nil {
 			r.Send(e)
 		}
-	}, ui.Options{Languages: cfg.Languages, Warning: cfg.Warning, FullScreen: !f.windowed,
+	}, ui.Options{Languages: cfg.Languages, Warning: cfg.Warning, FullScreen: !f.windowed, Speaker: sounds,
 		Shown: func(v kiosk.View, _ string) {
 			if v.Screen == kiosk.Idle {
 				idleShown.Do(func() {
