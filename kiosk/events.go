@@ -109,7 +109,8 @@ const (
 	FlagPrinterFault
 	FlagSelfTestFailed
 	FlagCashboxFault
-	FlagTechnician // a technician took the kiosk out of service
+	FlagTechnician   // a technician took the kiosk out of service
+	FlagTrayNotEmpty // a session ended with certificates left in the output tray
 )
 
 // RepairableFlags are the reasons a technician clears by putting the kiosk back in service.
@@ -120,6 +121,10 @@ type ServiceChanged struct {
 	Flag ServiceFlag
 	On   bool
 }
+
+// TrayChanged is the output-tray sensor: printed sheets lie in the tray, or not (any more).
+// Without a sensor fitted it never comes.
+type TrayChanged struct{ Occupied bool }
 
 // TimerFired is the machine's one timer running out; Gen tells a current timer from a stale one.
 type TimerFired struct{ Gen uint64 }
@@ -275,6 +280,7 @@ func (CardRemoved) isEvent()        {}
 func (MoneyIn) isEvent()            {}
 func (TechnicianKey) isEvent()      {}
 func (RemoteMaintenance) isEvent()  {}
+func (TrayChanged) isEvent()        {}
 func (ServiceChanged) isEvent()     {}
 func (TimerFired) isEvent()         {}
 func (CardRead) isEvent()           {}

@@ -59,6 +59,8 @@ func (m *machine) step(e Event) bool {
 		return m.technicianKey(e.On)
 	case RemoteMaintenance:
 		return m.remote(e.Action)
+	case TrayChanged:
+		return m.tray(e.Occupied)
 	case ServiceChanged:
 		if e.On {
 			s.Flags |= e.Flag
@@ -130,6 +132,32 @@ func (m *machine) flow(e Event) bool {
 			m.toIdle()
 			return true
 		}
+	}
+	return false
+}
+
+// maxTrayReminders is how often "take your certificates" is said again while they lie in the tray.
+const maxTrayReminders = 2
+
+// tray is the output-tray sensor changing. Sheets taken on "take your certificates" go on to
+// the receipt question; a tray emptied after a session puts the kiosk back in service.
+func (m *machine) tray(occupied bool) bool {
+	s := &m.s
+	s.TrayFull = occupied
+	if occupied {
+		return false
+	}
+	if s.Flags&FlagTrayNotEmpty != 0 {
+		s.Flags &^= FlagTrayNotEmpty
+		m.journal(Info, "tray_emptied", "")
+		if s.Screen == OutOfService && s.Flags == 0 {
+			m.goTo(Idle)
+		}
+		return true
+	}
+	if s.Screen == TakeCertificates {
+		m.goTo(Receipt)
+		return true
 	}
 	return false
 }
@@ -219,6 +247,13 @@ func (m *machine) timeout() {
 		s.Flags |= FlagPrinterFault
 		m.abort(OutcomeInfo{Key: OutcomePrinterFault, Next: NextAskStaff}, "print_timeout", Outcome)
 	case hold:
+		if s.Screen == TakeCertificates && s.TrayFull && s.Tx.TrayReminders < maxTrayReminders {
+			// The certificates are still in the tray: say it again before giving up on them.
+			s.Tx.TrayReminders++
+			m.emit(Cue{Key: CueTakeCertificates})
+			m.restartTimer()
+			return
+		}
 		m.finish()
 	case technician:
 		m.maintTimeout()
@@ -375,6 +410,12 @@ func (m *machine) toIdle() {
 	s.Outcome = OutcomeInfo{}
 	s.Language = defaultLanguage(s.Config)
 	s.Prev = Idle
+	if s.TrayFull && s.Flags&FlagTrayNotEmpty == 0 {
+		// Somebody's certificates lie in the tray: no new session may start until they are
+		// gone, so nobody takes them for their own.
+		s.Flags |= FlagTrayNotEmpty
+		m.journal(Alarm, "certificates_left_in_tray", "")
+	}
 	if s.Maint.Pending {
 		// The key was turned while the resident was here: now they are gone.
 		m.enterMaintenance("key")

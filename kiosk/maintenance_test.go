@@ -255,3 +255,35 @@ func TestRemoteServiceOffWaitsForTheSession(t *testing.T) {
 		t.Fatal("a remote read was not journaled")
 	}
 }
+
+// The output tray: sheets taken on "take your certificates" move on at once; sheets left make
+// the kiosk say it again, then end the session and stay out of service until the tray is empty,
+// so the next resident does not take them for their own.
+func TestCertificatesLeftInTheTray(t *testing.T) {
+	s := loggedIn()
+	s.Screen = TakeCertificates
+	s.TrayFull = true
+	taken, _ := Step(s, TrayChanged{Occupied: false})
+	if taken.Screen != Receipt {
+		t.Fatalf("sheets taken: %s", taken.Screen)
+	}
+	var effs []Effect
+	for i := 0; i < maxTrayReminders; i++ {
+		var e []Effect
+		s, e = Step(s, TimerFired{Gen: s.TimerGen})
+		if s.Screen != TakeCertificates || len(effectsOf[Cue](e)) != 1 {
+			t.Fatalf("reminder %d: %s %v", i+1, s.Screen, e)
+		}
+	}
+	s, effs = Step(s, TimerFired{Gen: s.TimerGen})
+	if s.Screen != OutOfService || s.Flags&FlagTrayNotEmpty == 0 || !hasCode(effs, "certificates_left_in_tray") {
+		t.Fatalf("after the reminders: %s flags %#x journal %v", s.Screen, s.Flags, journalCodes(effs))
+	}
+	if st, _ := Step(s, Tap{Button: BtnStart}); st.Screen != OutOfService {
+		t.Fatal("a session started with someone's certificates in the tray")
+	}
+	s, effs = Step(s, TrayChanged{Occupied: false})
+	if s.Screen != Idle || s.Flags != 0 || !hasCode(effs, "tray_emptied") {
+		t.Fatalf("tray emptied: %s flags %#x", s.Screen, s.Flags)
+	}
+}

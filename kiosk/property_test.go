@@ -505,7 +505,7 @@ func (w *world) helpful() []kiosk.Event {
 func (w *world) repair() []kiosk.Event {
 	var out []kiosk.Event
 	for _, f := range []kiosk.ServiceFlag{kiosk.FlagOutboxFull, kiosk.FlagPaperOut, kiosk.FlagPrinterFault,
-		kiosk.FlagSelfTestFailed, kiosk.FlagCashboxFault, kiosk.FlagTechnician} {
+		kiosk.FlagSelfTestFailed, kiosk.FlagCashboxFault, kiosk.FlagTechnician, kiosk.FlagTrayNotEmpty} {
 		out = append(out, kiosk.ServiceChanged{Flag: f})
 	}
 	return out
@@ -513,7 +513,7 @@ func (w *world) repair() []kiosk.Event {
 
 // chaos is anything at all, at any time.
 func (w *world) chaos() kiosk.Event {
-	switch w.pick(9) {
+	switch w.pick(10) {
 	case 0:
 		return kiosk.Tap{Button: kiosk.Button(1 + w.pick(23)), Arg: []string{"", "ja", "certificates", "inkan", "m2",
 			string(kiosk.MaintStatus), string(kiosk.MaintServiceOff), string(kiosk.MaintExit)}[w.pick(8)]}
@@ -536,9 +536,11 @@ func (w *world) chaos() kiosk.Event {
 	case 5:
 		return kiosk.TechnicianKey{On: w.pick(2) == 0}
 	case 6:
-		return kiosk.ServiceChanged{Flag: kiosk.ServiceFlag(1 << w.pick(6)), On: w.pick(3) == 0}
+		return kiosk.ServiceChanged{Flag: kiosk.ServiceFlag(1 << w.pick(7)), On: w.pick(3) == 0}
 	case 7:
 		return kiosk.Tap{Button: kiosk.BtnCancel}
+	case 8:
+		return kiosk.TrayChanged{Occupied: w.pick(2) == 0}
 	}
 	return kiosk.TimerFired{Gen: w.gen - uint64(w.pick(3))} // current or stale
 }
@@ -587,6 +589,7 @@ func (w *world) run(n int) {
 func (w *world) rest() {
 	w.t.Helper()
 	w.step(kiosk.TechnicianKey{On: false})
+	w.step(kiosk.TrayChanged{Occupied: false}) // the certificates are taken
 	for _, e := range w.repair() {
 		w.step(e)
 	}

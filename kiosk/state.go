@@ -169,6 +169,7 @@ type State struct {
 	Prev     Screen // the screen a TimeoutWarning returns to
 
 	CardPresent bool
+	TrayFull    bool // the output-tray sensor sees sheets
 	Flags       ServiceFlag
 	Ledger      Ledger
 	Payouts     []Req // payouts asked of the cashbox, answer not in yet
@@ -226,6 +227,7 @@ type Transaction struct {
 	ResetChallenge []byte
 	ResetCommand   ResetCommand
 	SlipAsked      bool
+	TrayReminders  int // "take your certificates" said again while they lay in the tray
 }
 
 // NewState is the machine at power-on: Idle, or OutOfService while flags are raised.

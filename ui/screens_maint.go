@@ -129,4 +129,5 @@ var serviceFlags = []struct {
 	{kiosk.FlagSelfTestFailed, "flag.self_test_failed"},
 	{kiosk.FlagCashboxFault, "flag.cashbox_fault"},
 	{kiosk.FlagTechnician, "flag.technician"},
+	{kiosk.FlagTrayNotEmpty, "flag.tray_not_empty"},
 }

@@ -26,6 +26,7 @@ import (
 	"certkiosk/hw/printer/escpos"
 	"certkiosk/hw/printer/file"
 	"certkiosk/hw/printer/ipp"
+	"certkiosk/hw/printer/tray"
 	"certkiosk/hw/printer/uartserial"
 	"certkiosk/hw/selftest"
 	"certkiosk/hw/selftest/kiosksuite"
@@ -176,7 +177,8 @@ type terminal struct {
 	keypad  *keypad.Dev
 	coins   *coin.Dev
 	key     *sensor.Dev   // the maintenance key
-	sensors []*sensor.Dev // paper, door, tray
+	sensors []*sensor.Dev // paper, door
+	tray    *tray.Dev     // the output tray
 	buzzer  *buzzer.Dev
 	closeMu sync.Mutex
 	closers []func() error
@@ -377,8 +379,7 @@ func (t *terminal) openPanel() error {
 	for _, s := range []struct {
 		key, line string
 		kind      sensor.Kind
-	}{{"gpio.paper_sensor", g.PaperSensor, sensor.PaperOut}, {"gpio.door_sensor", g.DoorSensor, sensor.DoorOpen},
-		{"gpio.tray_sensor", g.TraySensor, sensor.TrayOut}} {
+	}{{"gpio.paper_sensor", g.PaperSensor, sensor.PaperOut}, {"gpio.door_sensor", g.DoorSensor, sensor.DoorOpen}} {
 		if s.line == "" {
 			continue
 		}
@@ -391,6 +392,18 @@ func (t *terminal) openPanel() error {
 			return fmt.Errorf("%s: %w", s.key, err)
 		}
 		t.sensors = append(t.sensors, d)
+		t.closers = append(t.closers, d.Halt)
+	}
+	if g.TraySensor != "" {
+		p, err := panel.Open(g.TraySensor)
+		if err != nil {
+			return fmt.Errorf("gpio.tray_sensor: %w", err)
+		}
+		d, err := tray.New(p, &tray.Opts{ActiveHigh: activeHigh[g.TraySensor]})
+		if err != nil {
+			return fmt.Errorf("gpio.tray_sensor: %w", err)
+		}
+		t.tray = d
 		t.closers = append(t.closers, d.Halt)
 	}
 	if g.Buzzer != "" {
@@ -484,6 +497,13 @@ func (t *terminal) run(ctx context.Context) error {
 			}
 		})
 	}
+	if t.tray != nil {
+		goRun(func() {
+			for occupied := range t.tray.Watch() {
+				t.runner.Send(kiosk.TrayChanged{Occupied: occupied})
+			}
+		})
+	}
 	for _, d := range t.sensors {
 		goRun(func() {
 			if d.Kind() == sensor.PaperOut && d.Active() {
@@ -571,6 +591,9 @@ func (t *terminal) maintainer(docs printer.DocumentPrinter, receipt fleet.Printe
 	m.Center, m.Device, m.Reader = kiosksuite.MaintenanceChecks(t.cfg, 0)
 	for _, d := range t.sensors {
 		m.Sensors = append(m.Sensors, adapters.Sensor{Name: d.Kind().String(), Read: func() (bool, error) { return d.Active(), nil }})
+	}
+	if t.tray != nil {
+		m.Sensors = append(m.Sensors, adapters.Sensor{Name: "output_tray", Read: func() (bool, error) { return t.tray.Occupied(), nil }})
 	}
 	return m, nil
 }

@@ -91,7 +91,7 @@ type GPIO struct {
 	MaintenanceKey string   `toml:"maintenance_key"`
 	PaperSensor    string   `toml:"paper_sensor"`
 	DoorSensor     string   `toml:"door_sensor"`
-	TraySensor     string   `toml:"tray_sensor"`
+	TraySensor     string   `toml:"tray_sensor"` // the output tray: printed sheets lie in it
 	Coin           string   `toml:"coin"`
 	KeypadRows     []string `toml:"keypad_rows"` // 4 lines, top row first
 	KeypadCols     []string `toml:"keypad_cols"` // 3 lines, left column first

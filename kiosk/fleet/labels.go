@@ -79,6 +79,8 @@ var serviceReasons = []struct {
 	{kiosk.FlagPrinterFault, "printer_fault"},
 	{kiosk.FlagSelfTestFailed, "selftest_failed"},
 	{kiosk.FlagCashboxFault, "cashbox_fault"},
+	{kiosk.FlagTechnician, "technician"},
+	{kiosk.FlagTrayNotEmpty, "tray_not_empty"},
 }
 
 // flagNames lists the reasons raised in f, in a fixed order; an unknown bit is "other".
