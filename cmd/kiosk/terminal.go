@@ -465,6 +465,7 @@ func (t *terminal) run(ctx context.Context) error {
 	})
 	goRun(func() { t.monitorCards(ctx) })
 	goRun(func() { t.guard.Run(ctx) })
+	goRun(func() { t.retainJournal(ctx) })
 	if w, ok := t.docs.(interface {
 		Watch(context.Context, time.Duration) <-chan printer.Status
 	}); ok {
@@ -569,6 +570,23 @@ func (t *terminal) close() error {
 	}
 	t.closers = nil
 	return errors.Join(errs...)
+}
+
+// retainJournal keeps the audit journal at storage.journal_capacity entries: at start, then daily.
+func (t *terminal) retainJournal(ctx context.Context) {
+	for {
+		n, err := t.box.Journal().Retain(t.cfg.Storage.JournalCapacity)
+		if err != nil {
+			t.log.Error("journal retention", "err", err)
+		} else if n > 0 {
+			t.log.Info("journal retention: oldest entries pruned", "removed", n, "capacity", t.cfg.Storage.JournalCapacity)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(24 * time.Hour):
+		}
+	}
 }
 
 // maintainer is the technician's view of this terminal's parts.

@@ -97,13 +97,12 @@ yen_per_pulse = 100
 accept = [100, 500]
 [storage]
 outbox = %q
-journal = %q
 [metrics]
 listen = %q
 [maintenance]
 technician_hash = %q
 `, c.URL, filepath.Join(dir, "center-ca.crt"), filepath.Join(dir, "kiosk.crt"), filepath.Join(dir, "kiosk.key"),
-		filepath.Join(dir, "document-keys.json"), ipp.URI, tty, filepath.Join(dir, "outbox.db"), filepath.Join(dir, "journal.db"), metricsAddr, hash)
+		filepath.Join(dir, "document-keys.json"), ipp.URI, tty, filepath.Join(dir, "outbox.db"), metricsAddr, hash)
 	if err := os.WriteFile(cfgPath, []byte(toml), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,8 @@ func demoConfig(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	p := filepath.Join(dir, "demo.toml")
-	src := fmt.Sprintf("kiosk_id = \"DEMO-7\"\ndemo = true\n[printer.document]\ndir = %q\n[storage]\noutbox = %q\njournal = %q\nmin_free_mb = 1\n",
-		dir, filepath.Join(dir, "outbox.db"), filepath.Join(dir, "journal.db"))
+	src := fmt.Sprintf("kiosk_id = \"DEMO-7\"\ndemo = true\n[printer.document]\ndir = %q\n[storage]\noutbox = %q\nmin_free_mb = 1\n",
+		dir, filepath.Join(dir, "outbox.db"))
 	if err := os.WriteFile(p, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}

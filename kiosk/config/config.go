@@ -105,12 +105,12 @@ type Coin struct {
 	Accept      []int `toml:"accept"` // coin values in yen
 }
 
-// Storage is where the outbox and the audit journal live.
+// Storage is where the outbox and the audit journal live: one bbolt file, so a record and the
+// journal entry of the same act are written together (kiosk/outbox).
 type Storage struct {
 	Outbox          string `toml:"outbox"`
-	Journal         string `toml:"journal"`
 	OutboxCapacity  int    `toml:"outbox_capacity"`  // records held before the kiosk stops taking new work
-	JournalCapacity int    `toml:"journal_capacity"` // records kept before the oldest are pruned
+	JournalCapacity int    `toml:"journal_capacity"` // journal entries kept; the oldest are pruned daily
 	MinFreeMB       int    `toml:"min_free_mb"`      // self-test fails below this
 }
 
@@ -145,7 +145,6 @@ func Default() Config {
 		Coin:      Coin{YenPerPulse: 10, Accept: []int{10, 50, 100, 500}},
 		Storage: Storage{
 			Outbox:          "/var/lib/certkiosk/outbox.db",
-			Journal:         "/var/lib/certkiosk/journal.db",
 			OutboxCapacity:  100_000,
 			JournalCapacity: 1_000_000,
 			MinFreeMB:       200,

@@ -111,10 +111,10 @@ func TestEachProblemNamesItsKey(t *testing.T) {
 		{"+coin", "yen_per_pulse = 50\naccept = [10]", "coin.accept[0]", "not a whole number of 50-yen pulses"},
 		{"+coin", `accept = [100, 100]`, "coin.accept[1]", "listed twice"},
 		{"+storage", `outbox = "rel/outbox.db"`, "storage.outbox", "not an absolute path"},
-		{"+storage", `journal = ""`, "storage.journal", "missing"},
-		{"+storage", `journal = "/var/lib/certkiosk/outbox.db"`, "storage.journal", "same file as storage.outbox"},
+		{"+storage", `outbox = ""`, "storage.outbox", "missing"},
+		{"+storage", `journal = "/var/lib/certkiosk/journal.db"`, "storage.journal", "unknown key"},
 		{"+storage", `outbox_capacity = 0`, "storage.outbox_capacity", "not positive"},
-		{"+storage", `journal_capacity = -1`, "storage.journal_capacity", "not positive"},
+		{"+storage", `journal_capacity = 10`, "storage.journal_capacity", "fewer than 1000"},
 		{"+storage", `min_free_mb = -1`, "storage.min_free_mb", "negative"},
 		{"+timeouts", "inactivity = \"5s\"\nwarning = \"2s\"", "timeouts.inactivity", "outside 10s-10m"},
 		{"+timeouts", `warning = "60s"`, "timeouts.warning", "not shorter than timeouts.inactivity"},
@@ -193,7 +193,7 @@ func TestSyntaxAndTypeErrors(t *testing.T) {
 }
 
 func TestDemoNeedsNoCenterPanelOrCredential(t *testing.T) {
-	c, err := Parse([]byte("kiosk_id = \"D\"\ndemo = true\n[printer.document]\ndir = \"out\"\n[storage]\noutbox = \"o.db\"\njournal = \"j.db\"\n"))
+	c, err := Parse([]byte("kiosk_id = \"D\"\ndemo = true\n[printer.document]\ndir = \"out\"\n[storage]\noutbox = \"o.db\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -244,22 +244,17 @@ func (c *Config) validateCoin(v *checker) {
 
 func (c *Config) validateStorage(v *checker) {
 	s := c.Storage
-	for _, kv := range [][2]string{{"storage.outbox", s.Outbox}, {"storage.journal", s.Journal}} {
-		switch {
-		case kv[1] == "":
-			v.add(kv[0], "missing")
-		case !path.IsAbs(kv[1]) && !c.Demo:
-			v.add(kv[0], "%q is not an absolute path", kv[1])
-		}
-	}
-	if s.Outbox != "" && path.Clean(s.Outbox) == path.Clean(s.Journal) {
-		v.add("storage.journal", "same file as storage.outbox")
+	switch {
+	case s.Outbox == "":
+		v.add("storage.outbox", "missing")
+	case !path.IsAbs(s.Outbox) && !c.Demo:
+		v.add("storage.outbox", "%q is not an absolute path", s.Outbox)
 	}
 	if s.OutboxCapacity <= 0 {
 		v.add("storage.outbox_capacity", "%d is not positive", s.OutboxCapacity)
 	}
-	if s.JournalCapacity <= 0 {
-		v.add("storage.journal_capacity", "%d is not positive", s.JournalCapacity)
+	if s.JournalCapacity < 1000 {
+		v.add("storage.journal_capacity", "%d is fewer than 1000 entries (a day of a busy kiosk)", s.JournalCapacity)
 	}
 	if s.MinFreeMB < 0 {
 		v.add("storage.min_free_mb", "%d is negative", s.MinFreeMB)

@@ -241,6 +241,31 @@ func (j *Journal) Verify() (VerifyReport, error) {
 // kept entry, so Verify still proves the rest. It returns how many entries were removed. The
 // removal and the checkpoint are one transaction.
 func (j *Journal) Prune(before time.Time) (int, error) {
+	return j.prune("journal prune", func(_ int, e Entry) bool { return e.Time.Before(before) })
+}
+
+// Retain keeps the newest max entries (the checkpoint it chains counts among them) and removes
+// the older ones as Prune does: the kiosk's storage.journal_capacity.
+func (j *Journal) Retain(max int) (int, error) {
+	if max < 2 {
+		return 0, fmt.Errorf("journal retain %d: keep at least 2 entries", max)
+	}
+	total := 0
+	if err := j.ob.db.View(func(tx *bolt.Tx) error {
+		total = tx.Bucket(bucketJournal).Stats().KeyN
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("journal retain: %w", classify(err))
+	}
+	excess := total - (max - 1) // room for the checkpoint entry
+	if excess <= 0 {
+		return 0, nil
+	}
+	return j.prune("journal retain", func(i int, _ Entry) bool { return i < excess })
+}
+
+// prune removes the oldest entries while remove says so, and chains a checkpoint.
+func (j *Journal) prune(what string, remove func(i int, e Entry) bool) (int, error) {
 	n := 0
 	err := j.ob.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
@@ -254,7 +279,7 @@ func (j *Journal) Prune(before time.Time) (int, error) {
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("%w: journal entry %x: %v", ErrCorrupt, k, err)
 			}
-			if !e.Time.Before(before) {
+			if !remove(len(victims), e) {
 				break
 			}
 			last = e
@@ -280,7 +305,7 @@ func (j *Journal) Prune(before time.Time) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("journal prune: %w", classify(err))
+		return 0, fmt.Errorf("%s: %w", what, classify(err))
 	}
 	return n, nil
 }

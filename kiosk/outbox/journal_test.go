@@ -226,3 +226,31 @@ func TestJournalPruneKeepsChainVerifiable(t *testing.T) {
 		}
 	})
 }
+
+// Retain keeps the newest entries up to the capacity, checkpoint included, and the chain still
+// verifies; a journal within its capacity is left alone.
+func TestJournalRetainKeepsCapacity(t *testing.T) {
+	path := journalFile(t, 10)
+	ob, err := outbox.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ob.Close()
+	if n, err := ob.Journal().Retain(20); err != nil || n != 0 {
+		t.Fatalf("Retain(20) of 10 = %d, %v", n, err)
+	}
+	n, err := ob.Journal().Retain(4)
+	if err != nil || n != 7 {
+		t.Fatalf("Retain(4) of 10 = %d, %v; want 7 removed", n, err)
+	}
+	rep, err := ob.Journal().Verify()
+	if err != nil {
+		t.Fatalf("Verify after retain: %v", err)
+	}
+	if rep.Entries != 4 || rep.FirstSeq != 8 || rep.HeadSeq != 11 {
+		t.Errorf("after Retain(4): %+v, want 4 entries (3 kept + checkpoint) from 8 to 11", rep)
+	}
+	if _, err := ob.Journal().Retain(1); err == nil {
+		t.Error("Retain(1) accepted: no room for the checkpoint")
+	}
+}

@@ -76,7 +76,6 @@ func New(o Options) *selftest.Suite {
 	st := cfg.Storage
 	s.Add(selftest.Storage{Dir: existingDir(st.Outbox), MinFree: uint64(st.MinFreeMB) << 20}, selftest.Boot)
 	s.Add(selftest.BoltFile{Label: "outbox", Path: st.Outbox}, selftest.Boot)
-	s.Add(selftest.BoltFile{Label: "journal", Path: st.Journal}, selftest.Boot)
 
 	if cfg.Center.URL != "" {
 		s.Add(selftest.DeviceCert{File: cfg.Center.CertFile, MinDays: o.CertMinDays}, selftest.Boot)

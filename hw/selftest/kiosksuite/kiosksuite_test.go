@@ -61,13 +61,13 @@ func byName(r *selftest.Report, name string) selftest.CheckReport {
 
 func TestDemoConfigPasses(t *testing.T) {
 	dir := t.TempDir()
-	cfg := write(t, dir, "demo.toml", fmt.Sprintf("kiosk_id = \"D1\"\ndemo = true\n[printer.document]\ndir = %q\n[storage]\noutbox = %q\njournal = %q\nmin_free_mb = 1\n",
-		dir, filepath.Join(dir, "state", "outbox.db"), filepath.Join(dir, "state", "journal.db")))
+	cfg := write(t, dir, "demo.toml", fmt.Sprintf("kiosk_id = \"D1\"\ndemo = true\n[printer.document]\ndir = %q\n[storage]\noutbox = %q\nmin_free_mb = 1\n",
+		dir, filepath.Join(dir, "state", "outbox.db")))
 	r, err := Run(context.Background(), New(Options{ConfigPath: cfg, Getenv: noDisplay}), false)
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, r.Checks)
 	}
-	want := []string{"config", "clock", "display", "storage", "bbolt-outbox", "bbolt-journal", "gpio", "document-printer", "receipt-printer"}
+	want := []string{"config", "clock", "display", "storage", "bbolt-outbox", "gpio", "document-printer", "receipt-printer"}
 	if !reflect.DeepEqual(names(r), want) {
 		t.Errorf("checks %v, want %v", names(r), want)
 	}
@@ -153,12 +153,11 @@ coin = "COIN"
 active_high = ["LED"]
 [storage]
 outbox = %q
-journal = %q
 min_free_mb = 1
 [maintenance]
 technician_hash = %q
 `, srv.Listener.Addr(), write(t, dir, "ca.pem", string(srvCert)), write(t, dir, "dev.pem", string(devCert)),
-		write(t, dir, "dev-key.pem", string(devKey)), filepath.Join(dir, "o.db"), filepath.Join(dir, "j.db"), hash))
+		write(t, dir, "dev-key.pem", string(devKey)), filepath.Join(dir, "o.db"), hash))
 
 	pins := map[string]*gpiotest.Pin{"LED": {N: "LED"}, "BUZ": {N: "BUZ"}, "KEY": {N: "KEY"}}
 	open := func(name string) (gpio.PinIO, error) {
@@ -171,7 +170,7 @@ technician_hash = %q
 	if !errors.Is(err, ErrFailed) {
 		t.Fatalf("Run = %v, want failures (expiring cert, missing coin line)", err)
 	}
-	want := []string{"config", "clock", "display", "storage", "bbolt-outbox", "bbolt-journal", "device-cert", "center", "gpio",
+	want := []string{"config", "clock", "display", "storage", "bbolt-outbox", "device-cert", "center", "gpio",
 		"card-reader", "document-printer", "receipt-printer"}
 	if !reflect.DeepEqual(names(r), want) {
 		t.Errorf("checks %v, want %v", names(r), want)
