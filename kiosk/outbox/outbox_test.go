@@ -110,6 +110,8 @@ func TestAppendRefusesPersonalDataShapes(t *testing.T) {
 		{"unknown kind", func(r *outbox.Record) { r.Kind = "note" }},
 		{"key with space", func(r *outbox.Record) { r.Key = "key 1" }},
 		{"4-digit PIN as id", func(r *outbox.Record) { r.Payload.PaymentID = "1234" }},
+		{"個人番号 as id", func(r *outbox.Record) { r.Payload.IssuanceID = "123456789018" }},
+		{"個人番号 with dashes as id", func(r *outbox.Record) { r.Payload.SessionID = "1234-5678-9018" }},
 		{"slash (not in the center's key alphabet)", func(r *outbox.Record) { r.Key = "kiosk-1/completion/2" }},
 		{"long id", func(r *outbox.Record) { r.Key = outbox.ID(strings.Repeat("1", 129)) }},
 		{"no creation time", func(r *outbox.Record) { r.Created = time.Time{} }},

@@ -88,8 +88,10 @@ type Record struct {
 // ErrInvalid is wrapped by every validation error: the record or entry was not stored.
 var ErrInvalid = errors.New("invalid record")
 
+// validID: 6–128 of [A-Za-z0-9._:-] with a digit, and not shaped like a 個人番号 (exactly 12
+// digits, with or without the usual separators): an id is never a person's number.
 func validID(s ID) bool {
-	if len(s) < 6 || len(s) > 128 {
+	if len(s) < 6 || len(s) > 128 || myNumberShaped(string(s)) {
 		return false
 	}
 	digit := false
@@ -104,6 +106,21 @@ func validID(s ID) bool {
 		}
 	}
 	return digit
+}
+
+// myNumberShaped reports whether s is 12 digits, alone or in groups of 4 split by '-' or '.'.
+func myNumberShaped(s string) bool {
+	d := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			d++
+		case (c == '-' || c == '.') && d > 0 && d%4 == 0:
+		default:
+			return false
+		}
+	}
+	return d == 12
 }
 
 func validCode(s Code) bool {
