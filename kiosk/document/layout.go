@@ -440,14 +440,17 @@ func drawCodeBand(img *image.Gray, g *geometry, pt *pageText, c Content, claimsQ
 	side := qrSize(claimsQR, module)
 	drawQR(img, g.left, y0, module, claimsQR)
 	capX := g.left + side + g.pad
-	capW := mmToPx(62, g.dpi)
+	// The box takes the room between the claims code and the content code (46 mm at the right).
+	capW := max(mmToPx(62, g.dpi), g.right-mmToPx(46, g.dpi)-2*g.pad-capX)
 	cy := y0 + mmToPx(3, g.dpi)
 	fillGray(img, image.Rect(capX, cy, capX+capW, cy+5*g.small.lineHeight()), 255)
-	for _, l := range g.small.wrap(pt.Formats.CodeCaption, capW-2*g.pad) {
+	// Caption and issuance id wrap inside the white box: an id longer than the box (the
+	// center's ids are 36 characters) is broken, never drawn over the ground pattern.
+	text := pt.Formats.CodeCaption + "\n" + fmt.Sprintf(pt.Formats.Issuance, c.IssuanceID)
+	for _, l := range g.small.wrap(text, capW-2*g.pad) {
 		g.small.draw(img, capX+g.pad, cy+g.small.ascent, l)
 		cy += g.small.lineHeight()
 	}
-	g.small.draw(img, capX+g.pad, cy+g.small.ascent, fmt.Sprintf(pt.Formats.Issuance, c.IssuanceID))
 	if content != "" {
 		m, err := qrMatrix(content)
 		if err != nil {

@@ -3,6 +3,7 @@ package document
 import (
 	"fmt"
 	"image"
+	"strings"
 	"sync"
 
 	"certkiosk/assets"
@@ -232,34 +233,53 @@ func dilate(m *image.Alpha, r int) *image.Alpha {
 }
 
 // wrap breaks s into lines no wider than w pixels, honouring explicit newlines. Japanese text
-// breaks between any two characters; a line never starts with a closing bracket or 、。.
+// breaks between any two characters; a Latin word (a command name, a URL) moves to the next line
+// whole when it fits there; a line never starts with a closing bracket or 、。.
 func (t *typeface) wrap(s string, w int) []string {
 	var out []string
 	line := []rune{}
-	lw := 0
-	flush := func() {
-		out = append(out, string(line))
-		line = line[:0]
-		lw = 0
+	word := 0 // where the Latin word at the end of line starts
+	advance := func(r rune) int {
+		if g, ok := t.glyph(r); ok {
+			return g.advance
+		}
+		return 0
+	}
+	width := func(rs []rune) int {
+		n := 0
+		for _, r := range rs {
+			n += advance(r)
+		}
+		return n
 	}
 	for _, r := range s {
 		if r == '\n' {
-			flush()
+			out = append(out, string(line))
+			line, word = line[:0], 0
 			continue
 		}
-		g, ok := t.glyph(r)
-		adv := 0
-		if ok {
-			adv = g.advance
+		if width(line)+advance(r) > w && len(line) > 0 && !noLineStart(r) {
+			carry := []rune{}
+			// A word that would not fit a line of its own is broken where it reaches the edge.
+			if latin(r) && word > 0 && word < len(line) && width(line[word:])+advance(r) <= w {
+				carry = append(carry, line[word:]...)
+				line = line[:word]
+			}
+			out = append(out, strings.TrimRight(string(line), " "))
+			line, word = append(line[:0], carry...), 0
 		}
-		if lw+adv > w && len(line) > 0 && !noLineStart(r) {
-			flush()
+		if !latin(r) {
+			word = len(line) + 1
 		}
 		line = append(line, r)
-		lw += adv
 	}
-	flush()
-	return out
+	return append(out, string(line))
+}
+
+// latin reports whether r belongs to a word that must not be split (ASCII letters, digits and
+// the punctuation inside command names and URLs).
+func latin(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '/' || r == '.' || r == ':'
 }
 
 func noLineStart(r rune) bool {
