@@ -69,6 +69,9 @@ var (
 	colBlack    = color.NRGBA{0, 0, 0, 0xff}
 	colWhite    = color.NRGBA{0xff, 0xff, 0xff, 0xff}
 	colYellow   = color.NRGBA{0xff, 0xe0, 0x00, 0xff}
+	// colHCError is cancel and errors in high contrast: light red, so cancel is never taken for
+	// the yellow step forward (9:1 against black either way round).
+	colHCError  = color.NRGBA{0xff, 0x99, 0x99, 0xff}
 	colDarkGrey = color.NRGBA{0x30, 0x30, 0x30, 0xff}
 )
 
@@ -119,7 +122,7 @@ func (t *kioskTheme) color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Col
 			if n == theme.ColorNameForegroundOnError {
 				return colBlack
 			}
-			return colYellow
+			return colHCError
 		case theme.ColorNameSeparator, theme.ColorNameInputBorder:
 			return colWhite
 		}
