@@ -103,7 +103,11 @@ func (u *UI) pinScreen(head []fyne.CanvasObject, kind kiosk.PINKind, extra fyne.
 	}
 	info = append(info, layout.NewSpacer())
 	// The keypad takes what it needs, the text the rest (an even split pushes large text off screen).
-	return container.NewBorder(nil, nil, nil, container.NewCenter(u.keypad(kind)), container.NewVBox(info...))
+	pad := u.keypad(kind)
+	if l, ok := head[0].(*widget.Label); ok {
+		u.balance(l, u.bodyWidth()-pad.MinSize().Width-6*theme.Padding())
+	}
+	return container.NewBorder(nil, nil, nil, container.NewCenter(pad), container.NewVBox(info...))
 }
 
 // keypad is the firmware's own keypad: digits, and letters for the signature PIN. Each key

@@ -233,3 +233,27 @@ func (u *UI) bodyWidth() float32 {
 	}
 	return w - 4*theme.Padding()
 }
+
+// balance breaks a heading that does not fit maxW into lines of even length, so that Japanese
+// (which fyne wraps between any two characters) never leaves one character alone on the last
+// line: 「新しい暗証番号を／入れてください」, not 「…入れてくださ／い」.
+func (u *UI) balance(l *widget.Label, maxW float32) {
+	size := theme.Size(l.SizeName)
+	if l.SizeName == "" {
+		size = theme.TextSize()
+	}
+	width := func(s string) float32 { return fyne.MeasureText(s, size, l.TextStyle).Width }
+	lines := breakLines(l.Text, maxW, width)
+	if len(lines) < 2 {
+		return
+	}
+	for w := width(l.Text) / float32(len(lines)); w < maxW; w += size / 2 {
+		if even := breakLines(l.Text, w, width); len(even) == len(lines) {
+			lines = even
+			break
+		}
+	}
+	said := u.said[l.Text]
+	l.Text = strings.Join(lines, "\n")
+	u.said[l.Text] = said
+}
