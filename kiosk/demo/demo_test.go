@@ -131,6 +131,31 @@ func TestPINResetEndToEnd(t *testing.T) {
 	if r, err := a.Verify(context.Background(), kiosk.SignaturePIN, []byte("NEW2468")); err != nil || !r.OK {
 		t.Fatalf("new signature PIN on the card: %+v %v", r, err)
 	}
+	waitResetResult(t, d, "ok")
+}
+
+// waitResetResult waits until the center has the one reset's result, delivered through the
+// kiosk's outbox.
+func waitResetResult(t *testing.T, d *Demo, want string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		rs, err := d.Center.ResetResults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) == 1 {
+			for _, r := range rs {
+				if r == want {
+					return
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reset results at the center %v, want one %q", rs, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // TestIssuanceThroughPCSC is the same issuance with the card read through pcscd and vpcd.
@@ -158,4 +183,5 @@ func TestMirrorResetEndToEnd(t *testing.T) {
 	if r, err := a.Verify(context.Background(), kiosk.UserAuthPIN, []byte("5678")); err != nil || !r.OK {
 		t.Fatalf("new 4-digit PIN on the card: %+v %v", r, err)
 	}
+	waitResetResult(t, d, "ok")
 }

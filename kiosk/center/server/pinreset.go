@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -208,4 +209,21 @@ func (s *Server) handleKosekiRegister(c call, req *center.SessionRequest) result
 		cur.KosekiRegistered = true
 		return putJSON(tx, bktResidents, cur.ID, cur)
 	}}
+}
+
+// ResetResults is every PIN-reset command issued, by reset id, with the result the kiosk
+// reported ("ok", "failed", or "" while none has arrived): for tests and the admin.
+func (s *Server) ResetResults() (map[string]string, error) {
+	out := map[string]string{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktResets).ForEach(func(k, v []byte) error {
+			var r resetRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("reset %s: %w", k, err)
+			}
+			out[r.ID] = r.Result
+			return nil
+		})
+	})
+	return out, err
 }
