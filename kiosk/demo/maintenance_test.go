@@ -127,3 +127,45 @@ func TestOutboxReserveStopsNewSessions(t *testing.T) {
 		t.Fatalf("the coin was kept: paid out %d", d.Cashbox.PaidOut)
 	}
 }
+
+// 戸籍 use registration against the center: a resident whose 本籍 is in another municipality
+// registers at the kiosk, and the family-register certificate is then offered and issued.
+func TestKosekiRegistrationEndToEnd(t *testing.T) {
+	v := &views{}
+	d, w := startWith(t, Options{Display: v})
+	d.mu.Lock()
+	d.current = "r106" // 本籍 in 990002, not yet registered
+	d.mu.Unlock()
+	play(t, d, w, `
+expect idle
+tap start
+expect choose_language
+tap language ja
+tap agree
+tap service certificates
+expect place_card
+card place
+expect enter_pin
+pin 1234
+expect take_card_back
+card remove
+expect menu
+tap koseki
+expect koseki_confirm
+tap confirm
+expect menu
+`)
+	x := v.get()
+	if x.Message != kiosk.MsgKosekiRegistered {
+		t.Fatalf("after registration: message %q", x.Message)
+	}
+	offered := false
+	for _, o := range x.Catalog {
+		if strings.HasPrefix(o.Type, "koseki") && o.Available {
+			offered = true
+		}
+	}
+	if !offered {
+		t.Fatalf("no 戸籍 certificate offered after registration: %+v", x.Catalog)
+	}
+}
