@@ -127,3 +127,36 @@ func TestTextColourDiffersPerFont(t *testing.T) {
 		t.Error("languages with the same font differ in colour")
 	}
 }
+
+// TestLanguageSwitchOnEveryScreen: on every screen that has the language button, picking
+// another language rebuilds that same screen in it (title included), mid-session.
+func TestLanguageSwitchOnEveryScreen(t *testing.T) {
+	m := mustMessages()
+	tx := func(lang, key string) string { s, _ := m.Text(lang, key, map[string]any{"Date": "x"}); return s }
+	for _, sc := range allScreens {
+		if sc == kiosk.ChooseLanguage {
+			continue // the screen is the language choice itself
+		}
+		for _, to := range []string{"vi", "tl"} {
+			u, _, _ := newTestUI(t)
+			v := sampleView(sc, "ja")
+			u.Render(v)
+			if !u.TapText(tx("ja", "ui.language") + " · " + tx("en", "ui.language")) {
+				t.Fatalf("%s: no language button: %q", sc, u.Texts())
+			}
+			if !u.TapText(tx(to, "language.name")) {
+				t.Fatalf("%s: no %s in the picker", sc, to)
+			}
+			titleKey := sc.Key()
+			if sc == kiosk.Outcome {
+				titleKey = v.Outcome.Key
+			}
+			if s, ok := u.Screen(); !ok || s != sc {
+				t.Errorf("%s: the screen changed to %v", sc, s)
+			}
+			if texts := visibleTexts(u.Content()); !slices.Contains(texts, tx(to, titleKey)) {
+				t.Errorf("%s in %s: title %q not on screen: %q", sc, to, tx(to, titleKey), texts)
+			}
+		}
+	}
+}
