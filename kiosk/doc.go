@@ -34,8 +34,10 @@
 // Written top to bottom, one file each: login.go (language, terms, service, card, PIN with the
 // last-try confirmation, login, take your card back), issue.go (menu, certificate, options,
 // members, copies, fee, issuance and verification, payment, printing, receipt, 戸籍 use
-// registration), reset.go (PIN reset and its mirror), machine.go (what every state does with
-// timers, card removal, cancel, money, maintenance and out-of-service reasons). Message keys the
+// registration), reset.go (PIN reset and its mirror), maintenance.go (the technician: key or
+// staff sign-in, never during a resident's transaction; status, journal, send-now, test page,
+// reader test, configuration, out of service), machine.go (what every state does with timers,
+// card removal, cancel, money, the output tray and out-of-service reasons). Message keys the
 // machine can show or speak are listed by MessageKeys (messages.go).
 //
 // Decisions where domain.md leaves room:

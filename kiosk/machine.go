@@ -13,7 +13,7 @@ func Step(s State, e Event) (State, []Effect) {
 	gen := s.TimerGen
 	if m.step(e) {
 		// The resident doing something on a screen that waits for them restarts its clock.
-		if activity(e) && m.s.TimerGen == gen && m.s.Screen.timer() == inactivity {
+		if k := m.s.Screen.timer(); activity(e) && m.s.TimerGen == gen && (k == inactivity || k == technician) {
 			m.restartTimer()
 		}
 		m.emit(Render{View: m.s.View()})
