@@ -68,12 +68,7 @@ func (m *machine) step(e Event) bool {
 			s.Flags &^= e.Flag
 		}
 		m.journal(Warn, "service_flags", fmt.Sprintf("%#x", s.Flags))
-		switch {
-		case s.Screen == Idle && s.Flags != 0:
-			m.goTo(OutOfService)
-		case s.Screen == OutOfService && s.Flags == 0:
-			m.goTo(Idle)
-		}
+		m.showService()
 		return true
 	case CardPlaced:
 		s.CardPresent = true
@@ -136,6 +131,18 @@ func (m *machine) flow(e Event) bool {
 	return false
 }
 
+// showService moves between the attract and the out-of-service screen after the flags changed;
+// any other screen keeps its session, which finishes first.
+func (m *machine) showService() {
+	s := &m.s
+	switch {
+	case s.Screen == Idle && s.Flags != 0:
+		m.goTo(OutOfService)
+	case s.Screen == OutOfService && s.Flags == 0:
+		m.goTo(Idle)
+	}
+}
+
 // maxTrayReminders is how often "take your certificates" is said again while they lie in the tray.
 const maxTrayReminders = 2
 
@@ -150,9 +157,7 @@ func (m *machine) tray(occupied bool) bool {
 	if s.Flags&FlagTrayNotEmpty != 0 {
 		s.Flags &^= FlagTrayNotEmpty
 		m.journal(Info, "tray_emptied", "")
-		if s.Screen == OutOfService && s.Flags == 0 {
-			m.goTo(Idle)
-		}
+		m.showService()
 		return true
 	}
 	if s.Screen == TakeCertificates {

@@ -101,12 +101,7 @@ func (m *machine) remote(a MaintAction) bool {
 	default:
 		return false
 	}
-	switch {
-	case s.Screen == Idle && s.Flags != 0:
-		m.goTo(OutOfService)
-	case s.Screen == OutOfService && s.Flags == 0:
-		m.goTo(Idle)
-	}
+	m.showService()
 	return true
 }
 
