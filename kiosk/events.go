@@ -213,6 +213,7 @@ type (
 		Purpose PayPurpose
 		Asked   int
 		Paid    int
+		Problem string // the cashbox's error, when it paid less (technician detail)
 	}
 	// Maintained is the Maintainer's answer to Maintain.
 	Maintained struct {

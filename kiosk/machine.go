@@ -3,6 +3,7 @@ package kiosk
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Step is the machine: the new state and the effects to perform for event e in state s. It does
@@ -497,7 +498,7 @@ func (m *machine) paidOut(e PaidOut) bool {
 		s.Totals.Owed += owed
 		m.record(Record{Kind: RecordRefundOwed, Amount: owed, Reason: e.Purpose.String()})
 		m.emit(PrintSlip{Slip: Slip{Kind: SlipRefundOwed, Ref: m.txnID(), Amount: owed}})
-		m.journal(Alarm, "refund_owed", fmt.Sprint(owed))
+		m.journal(Alarm, "refund_owed", strings.TrimSpace(fmt.Sprint(owed, " ", e.Problem)))
 		s.Outcome = OutcomeInfo{Key: OutcomeRefundOwed, Next: NextRefundSlip}
 		if s.Screen == Refunding && s.After != Maintenance {
 			s.After = Outcome

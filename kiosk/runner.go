@@ -329,9 +329,14 @@ func (r *Runner) perform(f Effect) {
 		}
 	case PayOut:
 		r.background(func(ctx context.Context) {
-			// On error paid is what went out before it; Step records the rest as owed.
-			paid, _ := p.Cashbox.PayOut(context.WithoutCancel(ctx), f.Amount)
-			r.post(PaidOut{Req: f.Req, Purpose: f.Purpose, Asked: f.Amount, Paid: paid})
+			// On error paid is what went out before it; Step records the rest as owed and
+			// journals why.
+			paid, err := p.Cashbox.PayOut(context.WithoutCancel(ctx), f.Amount)
+			ans := PaidOut{Req: f.Req, Purpose: f.Purpose, Asked: f.Amount, Paid: paid}
+			if err != nil {
+				ans.Problem = err.Error()
+			}
+			r.post(ans)
 		})
 	case Print:
 		r.async(f.Req, func(ctx context.Context) Event {

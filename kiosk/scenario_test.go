@@ -2,6 +2,7 @@ package kiosk_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -416,6 +417,16 @@ func TestScenarioCashboxCannotPayOut(t *testing.T) {
 	sl := h.k.Slips.All()
 	if len(sl) != 1 || sl[0].Kind != kiosk.SlipRefundOwed || sl[0].Amount != 700 || sl[0].Ref != owed[0].Txn {
 		t.Fatalf("slips %+v", sl)
+	}
+	// The journal says why the cashbox paid less: its own error is not swallowed.
+	found := false
+	for _, j := range h.k.Journal.All() {
+		if j.Code == "refund_owed" && strings.Contains(j.Detail, "float empty") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no refund_owed entry with the cashbox's error: %+v", h.k.Journal.All())
 	}
 }
 
