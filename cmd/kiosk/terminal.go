@@ -21,6 +21,7 @@ import (
 	"certkiosk/hw/panel/buzzer"
 	"certkiosk/hw/panel/coin"
 	"certkiosk/hw/panel/keypad"
+	"certkiosk/hw/panel/led"
 	"certkiosk/hw/panel/sensor"
 	"certkiosk/hw/printer"
 	"certkiosk/hw/printer/escpos"
@@ -176,7 +177,8 @@ type terminal struct {
 	guard   *adapters.OutboxGuard
 	keypad  *keypad.Dev
 	coins   *coin.Dev
-	key     *sensor.Dev   // the maintenance key
+	key     *sensor.Dev // the maintenance key
+	cardLED *led.Dev
 	sensors []*sensor.Dev // paper, door
 	tray    *tray.Dev     // the output tray
 	buzzer  *buzzer.Dev
@@ -394,6 +396,20 @@ func (t *terminal) openPanel() error {
 		t.sensors = append(t.sensors, d)
 		t.closers = append(t.closers, d.Halt)
 	}
+	if g.CardLED != "" {
+		p, err := panel.Open(g.CardLED)
+		if err != nil {
+			return fmt.Errorf("gpio.card_led: %w", err)
+		}
+		o := led.DefaultOpts
+		o.ActiveLow = !activeHigh[g.CardLED]
+		d, err := led.New(p, &o)
+		if err != nil {
+			return fmt.Errorf("gpio.card_led: %w", err)
+		}
+		t.cardLED = d
+		t.closers = append(t.closers, d.Halt)
+	}
 	if g.TraySensor != "" {
 		p, err := panel.Open(g.TraySensor)
 		if err != nil {
@@ -441,7 +457,7 @@ func (t *terminal) run(ctx context.Context) error {
 	notify := sdnotify.FromEnv()
 	hb := &sdnotify.Heartbeat{}
 	hb.Beat()
-	t.runner.Observe(fleet.Chain(t.metrics.Observe, func(kiosk.Event, kiosk.State, []kiosk.Effect) { hb.Beat() }))
+	t.runner.Observe(fleet.Chain(t.metrics.Observe, func(kiosk.Event, kiosk.State, []kiosk.Effect) { hb.Beat() }, t.showCardLED))
 	if l := t.cfg.Metrics.Listen; l != "" {
 		goRun(func() {
 			remote := &fleet.Remote{Maintainer: t.maint, Send: t.runner.Send, Metrics: t.metrics}
@@ -570,6 +586,33 @@ func (t *terminal) close() error {
 	}
 	t.closers = nil
 	return errors.Join(errs...)
+}
+
+// cardLEDMode is what the card-slot LED shows on a screen: blinking where the card is wanted,
+// steady while it must stay, fast where it must be taken back, dark otherwise.
+func cardLEDMode(sc kiosk.Screen) led.Mode {
+	switch sc {
+	case kiosk.PlaceCard:
+		return led.Blink
+	case kiosk.ReadingCard, kiosk.EnterPIN, kiosk.ConfirmLastTry, kiosk.Verifying, kiosk.LoggingIn,
+		kiosk.ResetReservation, kiosk.ResetNewPIN, kiosk.ResetConfirmPIN, kiosk.Resetting:
+		return led.On
+	case kiosk.TakeCardBack, kiosk.ResetDone:
+		return led.FastBlink
+	}
+	return led.Off
+}
+
+// showCardLED follows the machine's screen on the card-slot LED (an observer: in the loop).
+func (t *terminal) showCardLED(_ kiosk.Event, s kiosk.State, _ []kiosk.Effect) {
+	if t.cardLED == nil {
+		return
+	}
+	if m := cardLEDMode(s.Screen); m != t.cardLED.Mode() {
+		if err := t.cardLED.Set(m); err != nil {
+			t.log.Warn("card LED", "err", err)
+		}
+	}
 }
 
 // retainJournal keeps the audit journal at storage.journal_capacity entries: at start, then daily.

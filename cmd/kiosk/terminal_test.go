@@ -19,6 +19,7 @@ import (
 
 	"certkiosk/hw/card/jpkisim"
 	"certkiosk/hw/card/pcsctest"
+	"certkiosk/hw/panel/led"
 	"certkiosk/hw/printer/escpos/escpossim"
 	"certkiosk/hw/printer/ipp/ipptest"
 	"certkiosk/kiosk"
@@ -56,13 +57,17 @@ func TestTerminalIssuance(t *testing.T) {
 	defer stopTTY()
 	key := &gpiotest.Pin{N: "CKT-MKEY", L: gpio.High, EdgesChan: make(chan gpio.Level)}
 	coinPin := &gpiotest.Pin{N: "CKT-COIN", L: gpio.High, EdgesChan: make(chan gpio.Level)}
-	for _, p := range []gpio.PinIO{key, coinPin} {
+	cardLED := &gpiotest.Pin{N: "CKT-LED"}
+	trayPin := &gpiotest.Pin{N: "CKT-TRAY", L: gpio.High, EdgesChan: make(chan gpio.Level)} // High: empty
+	for _, p := range []gpio.PinIO{key, coinPin, cardLED, trayPin} {
 		if err := gpioreg.Register(p); err != nil {
 			t.Fatal(err)
 		}
 	}
 	defer gpioreg.Unregister("CKT-MKEY")
 	defer gpioreg.Unregister("CKT-COIN")
+	defer gpioreg.Unregister("CKT-LED")
+	defer gpioreg.Unregister("CKT-TRAY")
 	hash, err := config.HashTechnicianCredential("a technician credential made for this test")
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +97,9 @@ baud = 19200
 [gpio]
 maintenance_key = "CKT-MKEY"
 coin = "CKT-COIN"
+card_led = "CKT-LED"
+tray_sensor = "CKT-TRAY"
+active_high = ["CKT-LED"]
 [coin]
 yen_per_pulse = 100
 accept = [100, 500]
@@ -151,7 +159,16 @@ technician_hash = %q
 		t.Fatal(err)
 	}
 	link := env.Plug(t, sim, 0) // the reader reports the card: no script step sends it
-	play("expect enter_pin\npin 1234\nexpect take_card_back\n")
+	play("expect enter_pin\n")
+	// The card-slot LED is steady while the card must stay on the reader (the observer that
+	// sets it runs right after the screen is drawn).
+	for i := 0; term.cardLED.Mode() != led.On || cardLED.Read() != gpio.High; i++ {
+		if i == 100 {
+			t.Fatalf("card LED %s, line %s on the PIN screen; want steady on", term.cardLED.Mode(), cardLED.Read())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	play("pin 1234\nexpect take_card_back\n")
 	link.Remove()
 	play("expect menu\ntap issue\ntap type juminhyo\nexpect choose_options\ntap next\nexpect choose_members\ntap next\n" +
 		"expect choose_copies\ntap next\nexpect confirm\ntap confirm\nexpect pay\n")
@@ -159,7 +176,13 @@ technician_hash = %q
 	pulses(coinPin, 1)
 	time.Sleep(500 * time.Millisecond)
 	pulses(coinPin, 1)
-	play("expect take_certificates\ntap done\nexpect receipt\ntap receipt\nexpect idle\n")
+	// The certificates land in the output tray and are taken: the tray sensor moves the
+	// session on to the receipt question, with no tap.
+	play("expect take_certificates\n")
+	trayPin.EdgesChan <- gpio.Low
+	time.Sleep(300 * time.Millisecond)
+	trayPin.EdgesChan <- gpio.High
+	play("expect receipt\ntap receipt\nexpect idle\n")
 
 	if f := ipp.JobFile(t, "1"); f == "" {
 		t.Fatal("no job reached the printer")
