@@ -25,7 +25,11 @@ func (l Ledger) Balanced() bool { return l.Held() == 0 && l.Pending == 0 }
 // Totals are the kiosk's running money figures since start (not personal; for soak tests and
 // the technician).
 type Totals struct {
-	In, Spent, Change, Refunded, Owed int
+	In       int `json:"in"`
+	Spent    int `json:"spent"`
+	Change   int `json:"change"`
+	Refunded int `json:"refunded"`
+	Owed     int `json:"owed"`
 }
 
 // Balanced reports whether the running totals add up.

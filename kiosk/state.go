@@ -294,8 +294,8 @@ type View struct {
 
 // Counters are the machine's figures since it started, for the technician: no personal data.
 type Counters struct {
-	Sessions int // transactions started
-	Totals   Totals
+	Sessions int    `json:"sessions"` // transactions started
+	Totals   Totals `json:"money_yen"`
 }
 
 // View is the screen's view of s.

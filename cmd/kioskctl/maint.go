@@ -105,6 +105,17 @@ func runMaint(args []string, stdout, stderr io.Writer) error {
 	}
 	bad := 0
 	var b strings.Builder
+	if a.Screen != "" {
+		fmt.Fprintf(&b, "  %-18s %s\n", "screen", a.Screen)
+	}
+	if len(a.Reasons) > 0 {
+		fmt.Fprintf(&b, "! %-18s %s\n", "out_of_service", strings.Join(a.Reasons, ", "))
+	}
+	if c := a.Counters; c != nil {
+		fmt.Fprintf(&b, "  %-18s %d\n", "sessions", c.Sessions)
+		fmt.Fprintf(&b, "  %-18s in %d, spent %d, change %d, refunded %d, owed %d yen\n", "money",
+			c.Totals.In, c.Totals.Spent, c.Totals.Change, c.Totals.Refunded, c.Totals.Owed)
+	}
 	for _, l := range a.Report.Lines {
 		mark := " "
 		if l.Bad {

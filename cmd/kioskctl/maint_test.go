@@ -53,7 +53,11 @@ func TestMaint(t *testing.T) {
 	}
 	// The status of a kiosk with no center check, reader or receipt printer: lines that are not
 	// fitted are not failures; the outbox is empty.
-	if code, out, errb := ctl("status"); code != 0 || !strings.Contains(out, "outbox_pending") {
+	st.Txn, st.Totals = 3, kiosk.Totals{In: 1500, Spent: 1200, Change: 300}
+	m.Observe(kiosk.TimerFired{}, st, nil)
+	code, out, errb := ctl("status")
+	if code != 0 || !strings.Contains(out, "outbox_pending") || !strings.Contains(out, "sessions           3") ||
+		!strings.Contains(out, "in 1500, spent 1200, change 300") || !strings.Contains(out, "screen             idle") {
 		t.Fatalf("status: exit %d\n%s%s", code, out, errb)
 	}
 	if code, _, errb := ctl("test-page"); code != 1 || !strings.Contains(errb, "enter_maintenance_first") {

@@ -14,6 +14,10 @@ type RemoteAnswer struct {
 	Action string             `json:"action"`
 	Report *kiosk.MaintReport `json:"report,omitempty"`
 	Error  string             `json:"error,omitempty"` // a code: unknown_action, enter_maintenance_first, kiosk_stopped
+	// With status: what the machine itself counts and shows (the maintenance screen's counters).
+	Screen   string          `json:"screen,omitempty"`
+	Counters *kiosk.Counters `json:"counters,omitempty"`
+	Reasons  []string        `json:"out_of_service,omitempty"`
 }
 
 // Remote is the technician's endpoint on loopback for kioskctl (kioskctl maint …):
@@ -77,7 +81,18 @@ func (rm *Remote) perform(a kiosk.MaintAction, needsMaintenance bool) http.Handl
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		rep := rm.Maintainer.Maintain(ctx, a)
-		answer(w, http.StatusOK, RemoteAnswer{Action: string(a), Report: &rep})
+		ans := RemoteAnswer{Action: string(a), Report: &rep}
+		if a == kiosk.MaintStatus && rm.Metrics != nil {
+			m := rm.Metrics
+			m.mu.Lock()
+			if m.observed {
+				ans.Screen = code(m.screen.String())
+			}
+			ans.Counters = &kiosk.Counters{Sessions: int(m.txn), Totals: m.totals}
+			ans.Reasons = flagNames(m.flags)
+			m.mu.Unlock()
+		}
+		answer(w, http.StatusOK, ans)
 	}
 }
 

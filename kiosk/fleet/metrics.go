@@ -74,6 +74,7 @@ type Metrics struct {
 	screen   kiosk.Screen
 	flags    kiosk.ServiceFlag
 	totals   kiosk.Totals
+	txn      uint64    // transactions started since the kiosk started
 	txID     string    // the running transaction's id; empty outside one
 	started  time.Time // wall time of the running transaction's start
 	selftest *selftestSummary
@@ -172,7 +173,7 @@ func (m *Metrics) Observe(e kiosk.Event, s kiosk.State, effs []kiosk.Effect) {
 	m.mu.Lock()
 	entered := !m.observed || s.Screen != m.screen
 	m.observed = true
-	m.screen, m.flags, m.totals = s.Screen, s.Flags, s.Totals
+	m.screen, m.flags, m.totals, m.txn = s.Screen, s.Flags, s.Totals, s.Txn
 	// A transaction starts when the machine gives it an id and ends when the id is dropped (its
 	// personal data with it), whether it finished or was aborted. The id itself is not exported.
 	var started, ended bool
