@@ -51,7 +51,7 @@ func parse(args []string, stderr io.Writer) (flags, error) {
 	fs.StringVar(&f.config, "config", "", "configuration `FILE` (TOML)")
 	fs.BoolVar(&f.demo, "demo", false, "run everything embedded: center, simulated cards, file printer, simulated cashbox")
 	fs.BoolVar(&f.headless, "headless", false, "run without a window, from a script of events")
-	fs.StringVar(&f.script, "script", "", "script `FILE` for -headless (default with -demo: a whole issuance)")
+	fs.StringVar(&f.script, "script", "", "script `FILE` for -headless: with -demo (default: a whole issuance) or on a terminal's real parts")
 	fs.StringVar(&f.out, "out", "", "demo work folder `DIR` (default: a new temporary folder)")
 	fs.BoolVar(&f.pcsc, "pcsc", false, "demo: read the simulated cards through pcscd and vpcd (pcscd must be running)")
 	fs.BoolVar(&f.verbose, "v", false, "log the journal and the center's requests to standard error")

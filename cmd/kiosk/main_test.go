@@ -14,10 +14,16 @@ func TestBadConfigurationNamesTheKey(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("kiosk_id = \"T-1\"\n[center]\nurl = \"http://center.example/\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	badScript := filepath.Join(dir, "rig.script")
+	if err := os.WriteFile(badScript, []byte("expect idle\ntap no_such_button\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
+		{[]string{"-config", bad, "-script", badScript}, "add -headless"},
+		{[]string{"-config", bad, "-headless", "-script", badScript}, "line 2"},
 		{nil, "no configuration"},
 		{[]string{"-config", filepath.Join(dir, "missing.toml")}, "missing.toml"},
 		{[]string{"-config", bad}, "center.url"},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +49,20 @@ func runTerminal(ctx context.Context, f flags, stdout io.Writer, log *slog.Logge
 	if f.config == "" {
 		return errors.New("no configuration: give -config FILE, or -demo to run everything embedded")
 	}
+	var steps []kiosk.ScriptStep
+	if f.script != "" {
+		// A field test rig: the terminal's real parts driven by a script, without a screen.
+		if !f.headless {
+			return errors.New("-script plays its events without a screen: add -headless")
+		}
+		b, err := os.ReadFile(f.script)
+		if err != nil {
+			return fmt.Errorf("-script: %w", err)
+		}
+		if steps, err = kiosk.ParseScript(bytes.NewReader(b)); err != nil {
+			return fmt.Errorf("-script %s: %w", f.script, err)
+		}
+	}
 	cfg, err := config.Load(f.config)
 	if err != nil {
 		return err
@@ -68,7 +83,13 @@ func runTerminal(ctx context.Context, f flags, stdout io.Writer, log *slog.Logge
 	// The screen is made after the parts (the buzzer is one), so the machine renders through a
 	// late-bound display.
 	screen := &lateScreen{}
-	t, err := buildTerminal(cfg, screen, screen, log)
+	var display kiosk.Display = screen
+	var watch *kiosk.Watcher
+	if steps != nil {
+		watch = &kiosk.Watcher{Next: &screenLog{w: stdout, last: -1}}
+		display = watch
+	}
+	t, err := buildTerminal(cfg, display, screen, log)
 	if err != nil {
 		return err
 	}
@@ -103,6 +124,16 @@ func runTerminal(ctx context.Context, f flags, stdout io.Writer, log *slog.Logge
 			fyne.Do(a.Quit)
 		}
 	}()
+	if watch != nil {
+		// The card and the coins come from the real reader and acceptor (or what a rig plugs
+		// in): the script's own card and coin lines only tell the machine.
+		err := kiosk.Play(ctx, t.runner, watch, steps, nil, nil, 2*time.Minute)
+		stop()
+		if rerr := <-done; err == nil {
+			err = rerr
+		}
+		return err
+	}
 	if w != nil {
 		w.ShowAndRun()
 		stop()
