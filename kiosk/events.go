@@ -113,8 +113,9 @@ const (
 	FlagTrayNotEmpty // a session ended with certificates left in the output tray
 )
 
-// RepairableFlags are the reasons a technician clears by putting the kiosk back in service.
-const RepairableFlags = FlagTechnician | FlagPaperOut | FlagPrinterFault | FlagCashboxFault
+// RepairableFlags are the reasons a technician clears by putting the kiosk back in service
+// (certificates left in the tray among them: the technician keeps them, even if the sensor sticks).
+const RepairableFlags = FlagTechnician | FlagPaperOut | FlagPrinterFault | FlagCashboxFault | FlagTrayNotEmpty
 
 // ServiceChanged raises or clears an out-of-service reason.
 type ServiceChanged struct {
