@@ -90,8 +90,16 @@ func TestCrashSIGKILLLosesNothing(t *testing.T) {
 		kills = 5
 	}
 	path := filepath.Join(t.TempDir(), "outbox.db")
-	rnd := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-	t.Logf("random seed from time; %d kills", kills)
+	// The kill times are random; the seed is logged so a failure can be replayed with
+	// KIOSK_CRASH_SEED (the child process's own timing still varies).
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("KIOSK_CRASH_SEED"); v != "" {
+		if _, err := fmt.Sscan(v, &seed); err != nil {
+			t.Fatalf("KIOSK_CRASH_SEED: %v", err)
+		}
+	}
+	rnd := rand.New(rand.NewPCG(seed, 7))
+	t.Logf("seed %d (KIOSK_CRASH_SEED); %d kills", seed, kills)
 
 	appended := map[string]bool{} // Append returned
 	acked := map[string]bool{}    // the center has it (delivered, deletion maybe not committed)
