@@ -344,7 +344,7 @@ func (m *machine) endTx() {
 
 // abort ends the whole transaction, never a part of it: outstanding requests are cancelled (their
 // answers will not match), the printer stopped, the issuance voided, the money refunded, the PIN
-// zeroed, the personal data dropped; then the outcome (or Maintenance) is shown.
+// zeroed, the personal data dropped; then the outcome is shown.
 func (m *machine) abort(o OutcomeInfo, reason string, then Screen) {
 	s := &m.s
 	t := &s.Tx
@@ -500,7 +500,7 @@ func (m *machine) paidOut(e PaidOut) bool {
 		m.emit(PrintSlip{Slip: Slip{Kind: SlipRefundOwed, Ref: m.txnID(), Amount: owed}})
 		m.journal(Alarm, "refund_owed", strings.TrimSpace(fmt.Sprint(owed, " ", e.Problem)))
 		s.Outcome = OutcomeInfo{Key: OutcomeRefundOwed, Next: NextRefundSlip}
-		if s.Screen == Refunding && s.After != Maintenance {
+		if s.Screen == Refunding {
 			s.After = Outcome
 		}
 	}

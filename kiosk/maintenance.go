@@ -120,9 +120,6 @@ func (m *machine) technicianKey(on bool) bool {
 			m.leaveMaintenance("key")
 			return true
 		}
-		if s.Screen == Refunding && s.After == Maintenance {
-			s.After = Idle
-		}
 		return false
 	}
 	switch {

@@ -174,7 +174,7 @@ type State struct {
 	Ledger      Ledger
 	Payouts     []Req // payouts asked of the cashbox, answer not in yet
 	Totals      Totals
-	After       Screen      // where Refunding goes when the money is back: Outcome, Idle or Maintenance
+	After       Screen      // where Refunding goes when the money is back: Outcome, Idle or OutOfService
 	Outcome     OutcomeInfo // on the Outcome screen
 	Message     string      // inline message key on the current screen
 	Language    string

@@ -245,8 +245,8 @@ func (m *Maintainer) sendNow(ctx context.Context) kiosk.MaintReport {
 	defer cancel()
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
-	after := before
-	for {
+	var after outbox.Stats
+	for waiting := true; waiting; {
 		if after, err = m.Outbox.Stats(); err != nil {
 			r.Err = err.Error()
 			return r
@@ -256,10 +256,9 @@ func (m *Maintainer) sendNow(ctx context.Context) kiosk.MaintReport {
 		}
 		select {
 		case <-ctx.Done():
+			waiting = false // time is up: report what was sent so far
 		case <-tick.C:
-			continue
 		}
-		break
 	}
 	r.Lines = append(r.Lines, kiosk.MaintLine{Label: kiosk.LabelOutboxSent, Value: fmt.Sprint(max(before.Pending-after.Pending, 0))})
 	r.Lines = append(r.Lines, m.outboxLines()...)
