@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"encoding/binary"
 	"io/fs"
 	"math"
-	"os/exec"
 	"path"
 	"strings"
 	"sync"
@@ -130,7 +128,9 @@ type tone struct {
 	ms int
 }
 
-const sampleRate = 16000
+// sampleRate is the voices' rate (assets/sounds), so tones and voices share one stream without
+// resampling (hw/audio).
+const sampleRate = 22050
 
 // toneWAV renders tones (0 Hz: silence) as a 16-bit mono PCM WAV file.
 func toneWAV(tones []tone) []byte {
@@ -176,30 +176,3 @@ func BundledVoices() fs.FS {
 	}
 	return v
 }
-
-// Aplay plays WAV files with ALSA's aplay (Debian alsa-utils): no cgo in the firmware, and the
-// sound card is chosen by Device ("" for ALSA's default).
-type Aplay struct{ Device string }
-
-// Play implements Player.
-func (a Aplay) Play(wav []byte) error {
-	args := []string{"-q"}
-	if a.Device != "" {
-		args = append(args, "-D", a.Device)
-	}
-	cmd := exec.Command("aplay", append(args, "-")...)
-	cmd.Stdin = bytes.NewReader(wav)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return &PlayError{Err: err, Output: strings.TrimSpace(string(out))}
-	}
-	return nil
-}
-
-// PlayError is aplay failing, with what it said.
-type PlayError struct {
-	Err    error
-	Output string
-}
-
-func (e *PlayError) Error() string { return "aplay: " + e.Err.Error() + ": " + e.Output }
-func (e *PlayError) Unwrap() error { return e.Err }

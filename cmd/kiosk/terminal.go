@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"certkiosk/hw/audio"
 	"certkiosk/hw/card"
 	"certkiosk/hw/panel"
 	"certkiosk/hw/panel/buzzer"
@@ -105,7 +106,7 @@ func runTerminal(ctx context.Context, f flags, stdout io.Writer, log *slog.Logge
 		if t.buzzer != nil {
 			bz = buzzerPatterns{t.buzzer}
 		}
-		sounds := ui.NewSounds(bz, ui.Aplay{}, ui.BundledVoices(), func(err error) { log.Warn("sound", "err", err) })
+		sounds := ui.NewSounds(bz, audio.Open(), ui.BundledVoices(), soundErrors(log))
 		a = app.NewWithID("certkiosk")
 		w = a.NewWindow("certkiosk")
 		u, err := ui.New(a, w, func(e kiosk.Event) { t.runner.Send(e) },

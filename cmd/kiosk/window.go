@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"certkiosk/hw/audio"
 	"certkiosk/kiosk"
 	"certkiosk/kiosk/center/server"
 	"certkiosk/kiosk/demo"
@@ -34,12 +35,10 @@ func runDemoWindow(ctx context.Context, f flags, stdout io.Writer, log *slog.Log
 		w.Resize(fyne.NewSize(1280+ui.DemoPanelWidth(0), 800))
 	}
 	var runner atomic.Pointer[kiosk.Runner]
-	var idleShown, soundFailed sync.Once
-	// Spoken guidance and key cues through aplay, as on a terminal (there with the panel's
-	// buzzer too). A machine without a sound device says so once.
-	sounds := ui.NewSounds(nil, ui.Aplay{}, ui.BundledVoices(), func(err error) {
-		soundFailed.Do(func() { log.Warn("demo sound (further failures not logged)", "err", err) })
-	})
+	var idleShown sync.Once
+	// Spoken guidance and key cues on the sound card, as on a terminal (there with the panel's
+	// buzzer too). A machine without a sound card says so once.
+	sounds := ui.NewSounds(nil, audio.Open(), ui.BundledVoices(), soundErrors(log))
 	u, err := ui.New(a, w, func(e kiosk.Event) {
 		if r := runner.Load(); r != nil {
 			r.Send(e)
