@@ -2,11 +2,14 @@ package ui
 
 import (
 	"image/color"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"certkiosk/kiosk"
 )
 
 // DemoResident is a made-up resident whose card the demo panel can place.
@@ -24,6 +27,14 @@ type DemoControls interface {
 	PlaceCard(id string) error
 	RemoveCard() error
 	InsertMoney(yen int) error
+}
+
+// DemoReserver is the demo resident's smartphone app, where a PIN reset is reserved before
+// coming to the kiosk (valid 24 hours). When the controls implement it, the panel offers the
+// app's two reservations (service is kiosk.ServiceResetSignaturePIN or ServiceResetUserPIN) for
+// the first resident it lists.
+type DemoReserver interface {
+	ReserveReset(id string, service kiosk.Service) error
 }
 
 // DemoCoins are the coins and bills the demo panel offers.
@@ -44,8 +55,13 @@ func DemoPanelWidth(target float32) float32 {
 	if target == 0 {
 		target = 96
 	}
-	return 3.2*target + 16 + 8
+	// The buttons, the padding around them (2×8), the stripe (8), the gap between stripe and
+	// buttons (8) and the gap between the kiosk screen and the panel (8).
+	return 3.2*target + 16 + 8 + 8 + 8
 }
+
+// demoGap is the theme's padding between the kiosk screen and the demo panel.
+const demoGap = 8
 
 // demoPanel is the panel for the language on screen.
 func (u *UI) demoPanel() fyne.CanvasObject {
@@ -54,13 +70,27 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 	errLabel.Wrapping = fyne.TextWrapWord
 	errLabel.Importance = widget.DangerImportance
 	errLabel.Hide()
-	report := func(err error) {
-		if err != nil {
-			errLabel.SetText(err.Error())
-			errLabel.Show()
+	okLabel := widget.NewLabel("") // one short line: it must fit the panel (TestDemoPanelBesideEveryScreen)
+	okLabel.Importance = widget.SuccessImportance
+	okLabel.Hide()
+	var scroll *container.Scroll // the panel's column, laid out again when a note comes or goes
+	say := func(l *widget.Label, text string) {
+		l.SetText(text)
+		if text == "" {
+			l.Hide()
 		} else {
-			errLabel.SetText("")
-			errLabel.Hide()
+			l.Show()
+		}
+		if scroll != nil {
+			scroll.Refresh()
+		}
+	}
+	report := func(err error) {
+		say(okLabel, "")
+		if err != nil {
+			say(errLabel, err.Error())
+		} else {
+			say(errLabel, "")
 		}
 	}
 	w, h := 3.2*u.opts.Target, 0.7*u.opts.Target
@@ -72,23 +102,47 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 	heading := func(text string) fyne.CanvasObject {
 		l := widget.NewLabel(text)
 		l.TextStyle = fyne.TextStyle{Bold: true}
+		l.Wrapping = fyne.TextWrapWord // a long heading takes two lines, not a wider panel
 		return l
 	}
 	// Taking the card away and paying come first: they are what a demo needs in every session,
 	// and the list of residents below can be long.
 	objs := []fyne.CanvasObject{heading(u.t("demo.title", nil)), errLabel,
 		btn(u.t("demo.remove_card", nil), func() { report(ctrl.RemoveCard()) }), heading(u.t("demo.insert", nil))}
+	// Coins two to a row, so that what follows stays in view; the heading names the currency and
+	// the buttons only the amount, which fits half the panel in every language.
+	coins := container.NewGridWithColumns(2)
 	for _, yen := range DemoCoins {
 		yen := yen
-		objs = append(objs, btn(u.yen(yen), func() { report(ctrl.InsertMoney(yen)) }))
+		amount := strconv.Itoa(yen)
+		b := widget.NewButton(amount, func() { report(ctrl.InsertMoney(yen)) })
+		u.targets = append(u.targets, target{text: amount, obj: b})
+		coins.Add(sized(b, 0, h))
+	}
+	objs = append(objs, coins)
+	residents := ctrl.Residents()
+	if app, ok := ctrl.(DemoReserver); ok && len(residents) > 0 {
+		id := residents[0].ID
+		objs = append(objs, heading(u.t("demo.app", map[string]any{"Resident": id})))
+		for _, svc := range []kiosk.Service{kiosk.ServiceResetSignaturePIN, kiosk.ServiceResetUserPIN} {
+			svc := svc
+			objs = append(objs, btn(u.t("demo.reserve."+svc.String(), nil), func() {
+				report(app.ReserveReset(id, svc))
+				if errLabel.Hidden {
+					say(okLabel, u.t("demo.reserved", nil))
+				}
+			}))
+		}
+		objs = append(objs, okLabel)
 	}
 	objs = append(objs, heading(u.t("demo.place_card", nil)))
-	for _, r := range ctrl.Residents() {
+	for _, r := range residents {
 		r := r
 		b := widget.NewButton("", func() { report(ctrl.PlaceCard(r.ID)) })
 		u.targets = append(u.targets, target{text: r.Label, obj: b})
 		objs = append(objs, sized(container.NewStack(b, container.NewCenter(u.text(r.Label, "ja", false, false))), w, h))
 	}
+	scroll = container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))
 	bg := canvas.NewRectangle(color.NRGBA{0xff, 0xe9, 0xb8, 0xff})
 	if u.look.HighContrast {
 		bg.FillColor = color.NRGBA{0x40, 0x30, 0x00, 0xff}
@@ -98,6 +152,6 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 	// The panel scrolls (down only: its buttons fit its width) so that it never pushes the kiosk
 	// screen off the display.
 	panel := container.NewBorder(nil, nil, stripe, nil,
-		container.NewStack(bg, container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))))
+		container.NewStack(bg, scroll))
 	return sized(panel, w+16, 0)
 }

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"testing"
+
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestEveryScreenFitsThePanel: no screen, in any language, with or without large text, needs
@@ -27,13 +29,20 @@ func TestEveryScreenFitsThePanel(t *testing.T) {
 // in a window DemoPanelWidth wider: the panel never pushes the screen or itself off.
 func TestDemoPanelBesideEveryScreen(t *testing.T) {
 	u, _, _ := newTestUI(t)
-	u.SetDemo(fixedDemo{})
+	u.SetDemo(&demoApp{}) // with the smartphone app's buttons
 	limit := 1280 + DemoPanelWidth(0)
-	for _, lang := range []string{"ja", "pt", "es", "tl"} {
+	for _, lang := range Languages {
 		for _, sc := range allScreens {
 			u.Render(sampleView(sc, lang))
 			if w := u.Content().MinSize().Width; w > limit {
 				t.Errorf("%s %s with the demo panel: needs %.0f units, the window has %.0f", lang, sc, w, limit)
+			}
+			// The app's note is one line, as wide as the buttons at most.
+			if w := widget.NewLabel(u.t("demo.reserved", nil)).MinSize().Width; w > 3.2*u.opts.Target {
+				t.Errorf("%s: the app's note needs %.0f units, the panel's buttons are %.0f", lang, w, 3.2*u.opts.Target)
+			}
+			if w := u.demoPanel().MinSize().Width + demoGap; w > DemoPanelWidth(0) {
+				t.Errorf("%s %s: the demo panel needs %.0f units with its gap, more than its %.0f", lang, sc, w, DemoPanelWidth(0))
 			}
 		}
 	}

@@ -70,7 +70,7 @@ func TestTemplatesAgree(t *testing.T) {
 	m := mustMessages()
 	data := map[string]any{"Tries": 2, "Date": "D", "Yen": 200, "N": 3, "Done": 1, "Total": 2,
 		"Y": 2026, "M": 1, "D": 2, "MM": "01", "DD": "02",
-		"Sessions": 4, "In": 1000, "Spent": 600, "Change": 200, "Refunded": 200, "Owed": 0}
+		"Sessions": 4, "In": 1000, "Spent": 600, "Change": 200, "Refunded": 200, "Owed": 0, "Resident": "r101"}
 	for _, k := range m.Keys("ja") {
 		jaText, err := m.Text("ja", k, data)
 		if err != nil {

@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"certkiosk/kiosk"
+)
+
+// demoApp is demo controls with the smartphone app: it records the reservations asked for.
+type demoApp struct {
+	fixedDemo
+	asked []string
+	err   error
+}
+
+func (d *demoApp) ReserveReset(id string, s kiosk.Service) error {
+	d.asked = append(d.asked, id+" "+s.String())
+	return d.err
+}
+
+// shownLabels are the texts of the labels on screen that are not hidden.
+func shownLabels(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		switch o := o.(type) {
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(o.Content)
+		case *widget.Label:
+			out = append(out, o.Text)
+		}
+	}
+	walk(o)
+	return out
+}
+
+func TestDemoPanelReservesInTheApp(t *testing.T) {
+	u, w, _ := newTestUI(t)
+	m := mustMessages()
+	text := func(key string, data map[string]any) string {
+		s, err := m.Text("en", key, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	app := &demoApp{}
+	u.SetDemo(app)
+	u.Render(sampleView(kiosk.Idle, "en"))
+	reserved := text("demo.reserved", nil)
+	if !slices.Contains(shownLabels(w.Content()), text("demo.app", map[string]any{"Resident": "r101"})) {
+		t.Errorf("the panel has no smartphone app heading for the first resident: %q", shownLabels(w.Content()))
+	}
+
+	for _, svc := range []kiosk.Service{kiosk.ServiceResetSignaturePIN, kiosk.ServiceResetUserPIN} {
+		b := u.Target(text("demo.reserve."+svc.String(), nil))
+		if b == nil {
+			t.Fatalf("no button to reserve %v; targets %q", svc, u.Texts())
+		}
+		test.Tap(b)
+		if want := "r101 " + svc.String(); len(app.asked) == 0 || app.asked[len(app.asked)-1] != want {
+			t.Fatalf("reservations asked %q, want %q last", app.asked, want)
+		}
+		if !slices.Contains(shownLabels(w.Content()), reserved) {
+			t.Errorf("after reserving %v the panel shows %q, want %q", svc, shownLabels(w.Content()), reserved)
+		}
+	}
+
+	// A failing app says why and does not claim a reservation.
+	app.err = errors.New("demo app: center down")
+	test.Tap(u.Target(text("demo.reserve.reset_signature_pin", nil)))
+	labels := shownLabels(w.Content())
+	if !slices.Contains(labels, "demo app: center down") || slices.Contains(labels, reserved) {
+		t.Errorf("after a failed reservation the panel shows %q", labels)
+	}
+
+	// Controls without the app (the UI's own simulation) get no app buttons.
+	u.SetDemo(fixedDemo{})
+	if u.Target(text("demo.reserve.reset_signature_pin", nil)) != nil {
+		t.Error("the panel offers a reservation the controls cannot make")
+	}
+}
