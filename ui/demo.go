@@ -105,10 +105,8 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 		l.Wrapping = fyne.TextWrapWord // a long heading takes two lines, not a wider panel
 		return l
 	}
-	// Taking the card away and paying come first: they are what a demo needs in every session,
-	// and the list of residents below can be long.
-	objs := []fyne.CanvasObject{heading(u.t("demo.title", nil)), errLabel,
-		btn(u.t("demo.remove_card", nil), func() { report(ctrl.RemoveCard()) }), heading(u.t("demo.insert", nil))}
+	title := []fyne.CanvasObject{heading(u.t("demo.title", nil)), errLabel}
+	remove := []fyne.CanvasObject{btn(u.t("demo.remove_card", nil), func() { report(ctrl.RemoveCard()) })}
 	// Coins two to a row, so that what follows stays in view; the heading names the currency and
 	// the buttons only the amount, which fits half the panel in every language.
 	coins := container.NewGridWithColumns(2)
@@ -119,28 +117,39 @@ func (u *UI) demoPanel() fyne.CanvasObject {
 		u.targets = append(u.targets, target{text: amount, obj: b})
 		coins.Add(sized(b, 0, h))
 	}
-	objs = append(objs, coins)
+	money := []fyne.CanvasObject{heading(u.t("demo.insert", nil)), coins}
 	residents := ctrl.Residents()
+	var phone []fyne.CanvasObject
 	if app, ok := ctrl.(DemoReserver); ok && len(residents) > 0 {
 		id := residents[0].ID
-		objs = append(objs, heading(u.t("demo.app", map[string]any{"Resident": id})))
+		phone = append(phone, heading(u.t("demo.app", map[string]any{"Resident": id})))
 		for _, svc := range []kiosk.Service{kiosk.ServiceResetSignaturePIN, kiosk.ServiceResetUserPIN} {
 			svc := svc
-			objs = append(objs, btn(u.t("demo.reserve."+svc.String(), nil), func() {
+			phone = append(phone, btn(u.t("demo.reserve."+svc.String(), nil), func() {
 				report(app.ReserveReset(id, svc))
 				if errLabel.Hidden {
 					say(okLabel, u.t("demo.reserved", nil))
 				}
 			}))
 		}
-		objs = append(objs, okLabel)
+		phone = append(phone, okLabel)
 	}
-	objs = append(objs, heading(u.t("demo.place_card", nil)))
+	cards := []fyne.CanvasObject{heading(u.t("demo.place_card", nil))}
 	for _, r := range residents {
 		r := r
 		b := widget.NewButton("", func() { report(ctrl.PlaceCard(r.ID)) })
 		u.targets = append(u.targets, target{text: r.Label, obj: b})
-		objs = append(objs, sized(container.NewStack(b, container.NewCenter(u.text(r.Label, "ja", false, false))), w, h))
+		cards = append(cards, sized(container.NewStack(b, container.NewCenter(u.text(r.Label, "ja", false, false))), w, h))
+	}
+	// What the kiosk waits for comes first: the residents' cards while it asks for a card (the
+	// list is long), otherwise taking the card away and paying, which every session needs.
+	sections := [][]fyne.CanvasObject{title, remove, money, phone, cards}
+	if u.shown.Screen == kiosk.PlaceCard {
+		sections = [][]fyne.CanvasObject{title, cards, remove, money, phone}
+	}
+	var objs []fyne.CanvasObject
+	for _, sec := range sections {
+		objs = append(objs, sec...)
 	}
 	scroll = container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))
 	bg := canvas.NewRectangle(color.NRGBA{0xff, 0xe9, 0xb8, 0xff})

@@ -94,3 +94,28 @@ func TestDemoPanelReservesInTheApp(t *testing.T) {
 		t.Error("the panel offers a reservation the controls cannot make")
 	}
 }
+
+// While the kiosk asks for a card, the panel's cards come first (the list is long); otherwise
+// taking the card away and paying do.
+func TestDemoPanelPutsWhatTheKioskWaitsForFirst(t *testing.T) {
+	u, _, _ := newTestUI(t)
+	u.SetDemo(&demoApp{})
+	m := mustMessages()
+	for _, tc := range []struct {
+		screen     kiosk.Screen
+		cardsFirst bool
+	}{{kiosk.PlaceCard, true}, {kiosk.Idle, false}, {kiosk.Pay, false}} {
+		u.Render(sampleView(tc.screen, "en"))
+		remove, _ := m.Text("en", "demo.remove_card", nil)
+		card, rm := u.Target(fixedDemo{}.Residents()[0].Label), u.Target(remove)
+		if card == nil || rm == nil {
+			t.Fatalf("%v: no card or remove button on the panel: %q", tc.screen, u.Texts())
+		}
+		d := fyne.CurrentApp().Driver()
+		cy := d.AbsolutePositionForObject(card.(fyne.CanvasObject)).Y
+		ry := d.AbsolutePositionForObject(rm.(fyne.CanvasObject)).Y
+		if (cy < ry) != tc.cardsFirst {
+			t.Errorf("%v: the first card is at y=%.0f, remove card at y=%.0f; want cards first: %v", tc.screen, cy, ry, tc.cardsFirst)
+		}
+	}
+}
