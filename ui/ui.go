@@ -188,6 +188,13 @@ func (u *UI) redraw() {
 	look := Look{Lang: u.lang(), LargeText: u.large, HighContrast: u.contrast}
 	if look != u.look || u.first {
 		u.look = look
+		// SetTheme drops fyne's parsed fonts and at once lays out and refreshes the whole window
+		// in the new theme. Take the old screen out first: it is replaced below anyway, and laid
+		// out in the new font it would have its text measured again — an unpainted Chinese
+		// screen looking up fallback fonts for hanzi the Japanese font lacks, and names in the
+		// Japanese font (a font source of their own) parsing it a third time, 13 MB kept for
+		// as long as the new theme lasts, the attract screen's included.
+		u.root.Objects = nil
 		u.app.Settings().SetTheme(newTheme(look))
 	}
 	u.speakLang.Store(look.Lang)
