@@ -110,7 +110,8 @@ func runTerminal(ctx context.Context, f flags, stdout io.Writer, log *slog.Logge
 		a = app.NewWithID("certkiosk")
 		w = a.NewWindow("certkiosk")
 		u, err := ui.New(a, w, func(e kiosk.Event) { t.runner.Send(e) },
-			ui.Options{Languages: cfg.Languages, Warning: cfg.Timeouts.Warning, FullScreen: true, Speaker: sounds})
+			ui.Options{Languages: cfg.Languages, Warning: cfg.Timeouts.Warning, FullScreen: true, Speaker: sounds,
+				Shown: newIdleTrim().Shown})
 		if err != nil {
 			return err
 		}

@@ -34,12 +34,14 @@ func runDemoWindow(ctx context.Context, f flags, stdout io.Writer, log *slog.Log
 		w.Resize(fyne.NewSize(1280+ui.DemoPanelWidth(0), 800))
 	}
 	var idleShown sync.Once
+	trim := newIdleTrim()
 	// Spoken guidance and key cues on the sound card, as on a terminal (there with the panel's
 	// buzzer too). A machine without a sound card says so once.
 	sounds := ui.NewSounds(nil, audio.Open(), ui.BundledVoices(), soundErrors(log))
 	k, err := newDemoKiosk(a, w, demoKioskOptions{Dir: dir, PCSC: f.pcsc, Log: log,
 		UI: ui.Options{FullScreen: !f.windowed, Speaker: sounds,
-			Shown: func(v kiosk.View, _ string) {
+			Shown: func(v kiosk.View, lang string) {
+				trim.Shown(v, lang)
 				if v.Screen == kiosk.Idle {
 					idleShown.Do(func() {
 						fmt.Fprintf(stdout, "demo: idle screen after %v\n", time.Since(started).Round(time.Millisecond))
