@@ -66,25 +66,50 @@ func Start(t testing.TB) *Env {
 }
 
 func (e *Env) start() error {
+	// pcscd on a loaded machine sometimes never lists vpcd's readers; a second start has always
+	// brought them up, so try twice before giving up, and say what pcscd said.
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		if err = e.startOnce(); err == nil {
+			return nil
+		}
+		e.Stop()
+	}
+	return err
+}
+
+func (e *Env) startOnce() error {
 	killOthers()
 	e.cmd = exec.Command(e.pcscd, "-f")
 	e.cmd.Stdout, e.cmd.Stderr = e.log, e.log
 	if err := e.cmd.Start(); err != nil {
 		return fmt.Errorf("start pcscd: %w", err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
+	var last error
 	for time.Now().Before(deadline) {
 		rs, err := card.Readers()
-		if err == nil && len(rs) > 0 {
+		switch {
+		case err != nil:
+			last = err
+		case len(rs) == 0:
+			last = fmt.Errorf("no readers")
+		default:
 			// vpcd's socket is up once its reader is listed.
-			if c, err := net.DialTimeout("tcp", jpkisim.DefaultVPCD, time.Second); err == nil {
+			c, err := net.DialTimeout("tcp", jpkisim.DefaultVPCD, time.Second)
+			if err == nil {
 				c.Close()
 				return nil
 			}
+			last = err
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return fmt.Errorf("pcscd did not come up with vpcd readers in 10 s; log: %s", e.log.Name())
+	said, _ := os.ReadFile(e.log.Name())
+	if len(said) > 2000 {
+		said = said[len(said)-2000:]
+	}
+	return fmt.Errorf("pcscd did not come up with vpcd readers in 15 s (last: %v); pcscd said:\n%s", last, said)
 }
 
 // killOthers stops a pcscd this Env did not start (a leftover, or the system's).
