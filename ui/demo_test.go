@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"certkiosk/kiosk"
 )
@@ -25,29 +23,6 @@ func (d *demoApp) ReserveReset(id string, s kiosk.Service) error {
 	return d.err
 }
 
-// shownLabels are the texts of the labels on screen that are not hidden.
-func shownLabels(o fyne.CanvasObject) []string {
-	var out []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if !o.Visible() {
-			return
-		}
-		switch o := o.(type) {
-		case *fyne.Container:
-			for _, c := range o.Objects {
-				walk(c)
-			}
-		case *container.Scroll:
-			walk(o.Content)
-		case *widget.Label:
-			out = append(out, o.Text)
-		}
-	}
-	walk(o)
-	return out
-}
-
 func TestDemoPanelReservesInTheApp(t *testing.T) {
 	u, w, _ := newTestUI(t)
 	m := mustMessages()
@@ -62,8 +37,8 @@ func TestDemoPanelReservesInTheApp(t *testing.T) {
 	u.SetDemo(app)
 	u.Render(sampleView(kiosk.Idle, "en"))
 	reserved := text("demo.reserved", nil)
-	if !slices.Contains(shownLabels(w.Content()), text("demo.app", map[string]any{"Resident": "r101"})) {
-		t.Errorf("the panel has no smartphone app heading for the first resident: %q", shownLabels(w.Content()))
+	if !slices.Contains(visibleTexts(w.Content()), text("demo.app", map[string]any{"Resident": "r101"})) {
+		t.Errorf("the panel has no smartphone app heading for the first resident: %q", visibleTexts(w.Content()))
 	}
 
 	for _, svc := range []kiosk.Service{kiosk.ServiceResetSignaturePIN, kiosk.ServiceResetUserPIN} {
@@ -75,15 +50,15 @@ func TestDemoPanelReservesInTheApp(t *testing.T) {
 		if want := "r101 " + svc.String(); len(app.asked) == 0 || app.asked[len(app.asked)-1] != want {
 			t.Fatalf("reservations asked %q, want %q last", app.asked, want)
 		}
-		if !slices.Contains(shownLabels(w.Content()), reserved) {
-			t.Errorf("after reserving %v the panel shows %q, want %q", svc, shownLabels(w.Content()), reserved)
+		if !slices.Contains(visibleTexts(w.Content()), reserved) {
+			t.Errorf("after reserving %v the panel shows %q, want %q", svc, visibleTexts(w.Content()), reserved)
 		}
 	}
 
 	// A failing app says why and does not claim a reservation.
 	app.err = errors.New("demo app: center down")
 	test.Tap(u.Target(text("demo.reserve.reset_signature_pin", nil)))
-	labels := shownLabels(w.Content())
+	labels := visibleTexts(w.Content())
 	if !slices.Contains(labels, "demo app: center down") || slices.Contains(labels, reserved) {
 		t.Errorf("after a failed reservation the panel shows %q", labels)
 	}

@@ -99,11 +99,14 @@ var allScreens = func() []kiosk.Screen {
 	}
 }()
 
-// visibleTexts collects the text of every label, button and text on screen.
+// visibleTexts collects the text of every label, button and text on screen (not hidden).
 func visibleTexts(o fyne.CanvasObject) []string {
 	var out []string
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
 		switch o := o.(type) {
 		case *fyne.Container:
 			for _, c := range o.Objects {
