@@ -106,7 +106,11 @@ func runTerminal(ctx context.Context, f flags, stdout io.Writer, log *slog.Logge
 		if t.buzzer != nil {
 			bz = buzzerPatterns{t.buzzer}
 		}
-		sounds := ui.NewSounds(bz, audio.Open(), ui.BundledVoices(), soundErrors(log))
+		var player ui.Player
+		if cfg.Sound.Speaker {
+			player = audio.Open()
+		}
+		sounds := ui.NewSounds(bz, player, ui.BundledVoices(), soundErrors(log))
 		a = app.NewWithID("certkiosk")
 		w = a.NewWindow("certkiosk")
 		u, err := ui.New(a, w, func(e kiosk.Event) { t.runner.Send(e) },

@@ -35,6 +35,7 @@ type Config struct {
 	Timeouts    Timeouts    `toml:"timeouts"`
 	Metrics     Metrics     `toml:"metrics"`
 	Maintenance Maintenance `toml:"maintenance"`
+	Sound       Sound       `toml:"sound"`
 
 	// Source is where the configuration came from; not a TOML key.
 	Source Source `toml:"-"`
@@ -135,6 +136,13 @@ type Maintenance struct {
 	Lockout        time.Duration `toml:"lockout"`
 }
 
+// Sound is the speaker behind the screen (ALSA's default PCM; the card is chosen in
+// /etc/asound.conf). Speaker false means none is fitted: the kiosk then uses only the buzzer and
+// the self-test skips the sound check.
+type Sound struct {
+	Speaker bool `toml:"speaker"`
+}
+
 // Default returns the defaults that a file overrides key by key.
 func Default() Config {
 	return Config{
@@ -152,6 +160,7 @@ func Default() Config {
 		Timeouts:    Timeouts{Inactivity: 60 * time.Second, Warning: 15 * time.Second, Printing: 2 * time.Minute},
 		Metrics:     Metrics{Listen: "127.0.0.1:9464"},
 		Maintenance: Maintenance{MaxAttempts: 3, Lockout: 15 * time.Minute},
+		Sound:       Sound{Speaker: true},
 	}
 }
 

@@ -13,12 +13,16 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"certkiosk/assets"
+	"certkiosk/hw/audio"
 	"certkiosk/hw/panel"
 	"certkiosk/hw/panel/keypad"
 	"certkiosk/hw/selftest"
@@ -36,6 +40,8 @@ type Options struct {
 	Getenv     func(string) string                   // default os.Getenv (for DISPLAY)
 	// CertMinDays fails the device certificate this many days before expiry; default 30.
 	CertMinDays int
+	// Play plays a WAV file on the sound card; default hw/audio's card.
+	Play func(wav []byte) error
 	// KeypadPrompt, when set, adds the interactive keypad test (never part of the boot subset):
 	// it is called with each key the technician must press next.
 	KeypadPrompt func(keypad.Key)
@@ -52,6 +58,9 @@ func New(o Options) *selftest.Suite {
 	}
 	if o.CertMinDays == 0 {
 		o.CertMinDays = 30
+	}
+	if o.Play == nil {
+		o.Play = audio.Open().Play
 	}
 	s := &selftest.Suite{Config: selftest.ConfigInfo{Path: o.ConfigPath}}
 	cfg, err := config.Load(o.ConfigPath)
@@ -86,8 +95,10 @@ func New(o Options) *selftest.Suite {
 		s.Add(keypadCheck(cfg.GPIO, o.OpenLine, o.KeypadPrompt), selftest.Timeout(2*time.Minute))
 	}
 
-	if !cfg.Demo { // the demo's cards are simulated in process
+	if !cfg.Demo { // the demo's cards are simulated in process; its sound is best effort
 		s.Add(cardCheck(cfg.Card), selftest.Boot, selftest.Timeout(10*time.Second))
+		// Not a boot check: a kiosk without sound still serves, with the buzzer.
+		s.Add(soundCheck(cfg.Sound, o.Play), selftest.Timeout(15*time.Second))
 	}
 	s.Add(documentPrinterCheck(cfg.Printer.Document), selftest.Boot, selftest.Timeout(10*time.Second))
 	s.Add(receiptPrinterCheck(cfg.Printer.Receipt), selftest.Boot, selftest.Timeout(10*time.Second))
@@ -248,4 +259,28 @@ func MaintenanceChecks(cfg *config.Config, certMinDays int) (center, device, rea
 		reader = cardCheck(cfg.Card)
 	}
 	return center, device, reader
+}
+
+// soundWAV is what the sound check plays: the spoken card reminder, so the vendor hears the
+// whole path, speech included.
+const soundWAV = "ja/cue.take_card.wav"
+
+// soundCheck plays a bundled recording on the sound card. It passes when the card took it all;
+// whether it was heard is for the person running the test.
+func soundCheck(c config.Sound, play func([]byte) error) selftest.Check {
+	return selftest.Func("sound", func(context.Context) selftest.Result {
+		if !c.Speaker {
+			return selftest.Skip("no speaker fitted (sound.speaker = false)")
+		}
+		wav, err := fs.ReadFile(assets.Sounds, path.Join(assets.SoundsDir, soundWAV))
+		if err != nil {
+			return selftest.Fail("bundled recording %s: %v", soundWAV, err)
+		}
+		start := time.Now()
+		if err := play(wav); err != nil {
+			return selftest.Fail("%v", err)
+		}
+		return selftest.Pass("played %s (%v) on ALSA's default device: listen for the card reminder",
+			soundWAV, time.Since(start).Round(10*time.Millisecond))
+	})
 }

@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,14 +167,23 @@ technician_hash = %q
 		}
 		return nil, fmt.Errorf("open GPIO line %q: no such line", name)
 	}
-	r, err := Run(context.Background(), New(Options{ConfigPath: cfg, Getenv: noDisplay, OpenLine: open}), true)
+	var played [][]byte
+	play := func(wav []byte) error { played = append(played, wav); return nil }
+	suite := New(Options{ConfigPath: cfg, Getenv: noDisplay, OpenLine: open, Play: play})
+	if q, _ := Run(context.Background(), suite, true); slices.Contains(names(q), "sound") || len(played) != 0 {
+		t.Errorf("the boot subset plays sound: %v", names(q))
+	}
+	r, err := Run(context.Background(), suite, false)
 	if !errors.Is(err, ErrFailed) {
 		t.Fatalf("Run = %v, want failures (expiring cert, missing coin line)", err)
 	}
 	want := []string{"config", "clock", "display", "storage", "bbolt-outbox", "device-cert", "center", "gpio",
-		"card-reader", "document-printer", "receipt-printer"}
+		"card-reader", "sound", "document-printer", "receipt-printer"}
 	if !reflect.DeepEqual(names(r), want) {
 		t.Errorf("checks %v, want %v", names(r), want)
+	}
+	if c := byName(r, "sound"); !c.Pass || len(played) != 1 || !strings.HasPrefix(string(played[0]), "RIFF") {
+		t.Errorf("sound: %+v, played %d files", c, len(played))
 	}
 	if c := byName(r, "center"); !c.Pass {
 		t.Errorf("center: %+v", c)
@@ -228,5 +238,21 @@ func TestKeypadCheckWiring(t *testing.T) {
 	}
 	if pins["R0"].L != gpio.High || pins["C3"].P != gpio.PullUp {
 		t.Errorf("lines not set up as a keypad: row0 %v col2 pull %v", pins["R0"].L, pins["C3"].P)
+	}
+}
+
+func TestSoundCheck(t *testing.T) {
+	var played int
+	ok := func([]byte) error { played++; return nil }
+	if r := soundCheck(config.Sound{Speaker: false}, ok).Run(context.Background()); !r.Skipped || played != 0 {
+		t.Errorf("no speaker fitted: %+v, played %d", r, played)
+	}
+	if r := soundCheck(config.Sound{Speaker: true}, ok).Run(context.Background()); !r.Pass || played != 1 {
+		t.Errorf("speaker: %+v, played %d", r, played)
+	}
+	broken := func([]byte) error { return errors.New("no sound card: oto: ALSA error at snd_pcm_open") }
+	if r := soundCheck(config.Sound{Speaker: true}, broken).Run(context.Background()); r.Pass || r.Skipped ||
+		!strings.Contains(r.Details, "no sound card") {
+		t.Errorf("broken card: %+v", r)
 	}
 }
