@@ -14,6 +14,7 @@ package audio
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -103,7 +104,16 @@ func (c *Card) Play(file []byte) error {
 
 // Decode turns a PCM WAV file into the stream's format: signed 16-bit little-endian mono at
 // Rate. Stereo is mixed down; other rates are resampled.
-func Decode(file []byte) ([]byte, error) {
+func Decode(file []byte) (pcm []byte, err error) {
+	if err := checkChunks(file); err != nil {
+		return nil, fmt.Errorf("decode sound: %w", err)
+	}
+	defer func() {
+		// A backstop: beep's decoder trusts the header's sizes more than this package does.
+		if r := recover(); r != nil {
+			pcm, err = nil, fmt.Errorf("decode sound: malformed file: %v", r)
+		}
+	}()
 	s, f, err := wav.Decode(bytes.NewReader(file))
 	if err != nil {
 		return nil, fmt.Errorf("decode sound: %w", err)
@@ -117,6 +127,14 @@ func Decode(file []byte) ([]byte, error) {
 	buf := make([][2]float64, 512)
 	for {
 		n, ok := src.Stream(buf)
+		if n == 0 && ok {
+			// beep's decoder reports neither samples nor the end on a data chunk cut short: a
+			// cut file would spin here forever.
+			if err := s.Err(); err != nil && !errors.Is(err, io.EOF) {
+				return nil, fmt.Errorf("decode sound: %w", err)
+			}
+			return nil, fmt.Errorf("decode sound: data chunk shorter than its header says")
+		}
 		for _, fr := range buf[:n] {
 			v := int16(math.Max(-1, math.Min(1, (fr[0]+fr[1])/2)) * math.MaxInt16)
 			out = append(out, byte(v), byte(uint16(v)>>8))
@@ -135,4 +153,29 @@ func Decode(file []byte) ([]byte, error) {
 		return nil, fmt.Errorf("decode sound: no samples")
 	}
 	return out, nil
+}
+
+// checkChunks walks the RIFF chunks up to the data chunk and refuses a size that runs past the
+// end of the file: beep's decoder allocates what a chunk claims (up to 2 GB, or a panic on a
+// negative size) before it reads it.
+func checkChunks(file []byte) error {
+	if len(file) < 12 || string(file[:4]) != "RIFF" || string(file[8:12]) != "WAVE" {
+		return errors.New("not a RIFF WAVE file")
+	}
+	for off := 12; ; {
+		if off+8 > len(file) {
+			return errors.New("no data chunk")
+		}
+		id, size := string(file[off:off+4]), int64(binary.LittleEndian.Uint32(file[off+4:]))
+		if id == "data" {
+			if off+8+int(min(size, int64(len(file)))) > len(file) {
+				return fmt.Errorf("data chunk of %d bytes in a file of %d", size, len(file))
+			}
+			return nil
+		}
+		if size > int64(len(file)-off-8) {
+			return fmt.Errorf("%q chunk of %d bytes in a file of %d", id, size, len(file))
+		}
+		off += 8 + int(size) + int(size%2) // chunks are padded to even sizes
+	}
 }

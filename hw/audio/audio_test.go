@@ -231,6 +231,9 @@ func TestBadFilePlaysNothing(t *testing.T) {
 		"empty":             nil,
 		"header only":       pcmWAV(Rate, 1, 440, 0, 0.5),
 		"cut in the header": pcmWAV(Rate, 1, 440, 100*time.Millisecond, 0.5)[:30],
+		"cut in the data":   pcmWAV(Rate, 1, 440, 100*time.Millisecond, 0.5)[:2000],
+		"a chunk claims 2 GB": append([]byte("RIFF\x00\x00\x00\x00WAVELIST\xff\xff\xff\x7f"),
+			pcmWAV(Rate, 1, 440, 100*time.Millisecond, 0.5)[12:]...),
 	} {
 		t.Run(name, func(t *testing.T) {
 			from := rec.mark()
