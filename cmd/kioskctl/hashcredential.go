@@ -30,9 +30,6 @@ func hashCredential(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("hash-credential", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
 		return errUsage // the flag package has printed the problem and the flags
 	}
 	if fs.NArg() > 0 {

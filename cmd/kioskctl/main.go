@@ -31,6 +31,19 @@ func register(c command) {
 // errUsage makes main print the usage and exit 2 rather than 1.
 var errUsage = errors.New("usage")
 
+// parseFlags parses a command's flags and refuses arguments after them. A bad flag (the flag
+// package has printed it and the flags) or an argument is errUsage: exit status 2.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: kioskctl COMMAND [ARGS]\n\ncommands:")
 	names := make([]string, 0, len(commands))

@@ -30,15 +30,8 @@ func runSelftest(args []string, stdout, stderr io.Writer) error {
 	junit := fs.String("junit", "", "also write the report as JUnit XML to `file`")
 	quick := fs.Bool("quick", false, "run only the boot subset")
 	pad := fs.Bool("keypad", false, "also run the interactive keypad test (press each key when asked)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage // the flag package has printed the problem and the flags
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "selftest: unexpected argument %q\n", fs.Arg(0))
-		return errUsage
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
