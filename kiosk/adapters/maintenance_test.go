@@ -3,6 +3,7 @@ package adapters
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,5 +149,25 @@ func TestMaintainerNothingFitted(t *testing.T) {
 				t.Errorf("%s: line %+v says nothing", a, l)
 			}
 		}
+	}
+}
+
+// paperOutPrinter holds every job for a fault, as an IPP printer out of paper does.
+type paperOutPrinter struct{ stoppedPrinter }
+
+func (paperOutPrinter) Print(context.Context, printer.Job) (string, error) {
+	return "", fmt.Errorf("ipp: job 7: %w", &printer.FaultError{Faults: []printer.Fault{printer.FaultMediaEmpty}})
+}
+
+// A test page the printer cannot print says why, and the printer's state beside it.
+func TestTestPageOnAFaultyPrinter(t *testing.T) {
+	m := &Maintainer{Document: paperOutPrinter{}}
+	r := m.Maintain(context.Background(), kiosk.MaintTestPage)
+	l := line(t, r, kiosk.LabelTestPage)
+	if l.Code != kiosk.ValueFailed || !l.Bad || !strings.Contains(l.Value, string(printer.FaultMediaEmpty)) {
+		t.Errorf("test page line %+v, want failed with the fault", l)
+	}
+	if p := line(t, r, kiosk.LabelDocumentPrinter); !p.Bad || !strings.Contains(p.Value, "media-empty-error") {
+		t.Errorf("printer line %+v, want the printer's stopped state", p)
 	}
 }
