@@ -111,11 +111,15 @@ const (
 	FlagCashboxFault
 	FlagTechnician   // a technician took the kiosk out of service
 	FlagTrayNotEmpty // a session ended with certificates left in the output tray
+	// FlagStorageFault: a record or journal entry could not be written for another reason than a
+	// full outbox (a disk error): no new session until a technician has looked.
+	FlagStorageFault
 )
 
 // RepairableFlags are the reasons a technician clears by putting the kiosk back in service
 // (certificates left in the tray among them: the technician keeps them, even if the sensor sticks).
-const RepairableFlags = FlagTechnician | FlagPaperOut | FlagPrinterFault | FlagCashboxFault | FlagTrayNotEmpty
+const RepairableFlags = FlagTechnician | FlagPaperOut | FlagPrinterFault | FlagCashboxFault | FlagTrayNotEmpty |
+	FlagStorageFault
 
 // ServiceChanged raises or clears an out-of-service reason.
 type ServiceChanged struct {

@@ -505,7 +505,7 @@ func (w *world) helpful() []kiosk.Event {
 func (w *world) repair() []kiosk.Event {
 	var out []kiosk.Event
 	for _, f := range []kiosk.ServiceFlag{kiosk.FlagOutboxFull, kiosk.FlagPaperOut, kiosk.FlagPrinterFault,
-		kiosk.FlagSelfTestFailed, kiosk.FlagCashboxFault, kiosk.FlagTechnician, kiosk.FlagTrayNotEmpty} {
+		kiosk.FlagSelfTestFailed, kiosk.FlagCashboxFault, kiosk.FlagTechnician, kiosk.FlagTrayNotEmpty, kiosk.FlagStorageFault} {
 		out = append(out, kiosk.ServiceChanged{Flag: f})
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -175,20 +176,25 @@ func (r *Runner) perform(f Effect) {
 	case Journal:
 		if p.Journal != nil {
 			if err := p.Journal.Append(f.Entry); err != nil {
-				// An audit journal that cannot be written is a failed self-test: out of service.
-				r.background(func(context.Context) { r.post(ServiceChanged{Flag: FlagSelfTestFailed, On: true}) })
+				// An audit journal that cannot be written: out of service until a technician looks.
+				r.background(func(context.Context) { r.post(ServiceChanged{Flag: FlagStorageFault, On: true}) })
 			}
 		}
 	case OutboxAppend:
 		if err := p.Outbox.Append(f.Record); err != nil {
-			// The record could not be stored: no new transaction may start until a technician
-			// has looked. The journal says which record.
+			// The record could not be stored: no new transaction may start. A full outbox clears
+			// when the sender has made room (adapters.OutboxGuard); anything else waits for a
+			// technician. The journal says which record.
+			flag := FlagStorageFault
+			if errors.Is(err, ErrOutboxFull) {
+				flag = FlagOutboxFull
+			}
 			if p.Journal != nil {
 				_ = p.Journal.Append(JournalEntry{Severity: Alarm, Code: "outbox_append_failed",
 					Txn: f.Record.Txn, Detail: fmt.Sprintf("%s %s issuance %s amount %d: %v",
 						f.Record.Kind, f.Record.Key, f.Record.IssuanceID, f.Record.Amount, err)})
 			}
-			r.background(func(context.Context) { r.post(ServiceChanged{Flag: FlagOutboxFull, On: true}) })
+			r.background(func(context.Context) { r.post(ServiceChanged{Flag: flag, On: true}) })
 		}
 	case StartTimer:
 		if r.timer != nil {

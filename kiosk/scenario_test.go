@@ -1,6 +1,7 @@
 package kiosk_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -699,6 +700,35 @@ func TestScenarioOutOfServiceWhenOutboxFull(t *testing.T) {
 		t.Fatalf("a session started while out of service: %s", s.Screen)
 	}
 	h.send(kiosk.ServiceChanged{Flag: kiosk.FlagOutboxFull})
+	h.wait(kiosk.Idle)
+}
+
+// A record the outbox cannot store for another reason than being full (a disk error) keeps the
+// kiosk out of service until a technician has looked: the outbox guard making room does not
+// clear it, putting the kiosk back in service does.
+func TestScenarioStorageFaultWaitsForTheTechnician(t *testing.T) {
+	h := newHarness(t, func(k *sim.Kit) { k.Outbox.Err = errors.New("write outbox.db: input/output error") })
+	h.toPay(1)
+	h.send(h.k.Cashbox.Insert(100))
+	h.tap(kiosk.BtnCancel)
+	h.wait(kiosk.Outcome)
+	h.k.Clock.Advance(h.cfg.Hold)
+	s := h.wait(kiosk.OutOfService)
+	if s.Flags != kiosk.FlagStorageFault {
+		t.Fatalf("flags %#x, want only the storage fault", s.Flags)
+	}
+	journaled := false
+	for _, e := range h.k.Journal.All() {
+		journaled = journaled || e.Code == "outbox_append_failed"
+	}
+	if !journaled {
+		t.Error("the failed append is not journaled")
+	}
+	h.send(kiosk.ServiceChanged{Flag: kiosk.FlagOutboxFull}) // the guard: room enough
+	if s := h.settle(); s.Screen != kiosk.OutOfService {
+		t.Fatalf("the outbox guard cleared a disk error: %s", s.Screen)
+	}
+	h.send(kiosk.RemoteMaintenance{Action: kiosk.MaintServiceOn})
 	h.wait(kiosk.Idle)
 }
 

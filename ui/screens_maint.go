@@ -130,4 +130,5 @@ var serviceFlags = []struct {
 	{kiosk.FlagCashboxFault, "flag.cashbox_fault"},
 	{kiosk.FlagTechnician, "flag.technician"},
 	{kiosk.FlagTrayNotEmpty, "flag.tray_not_empty"},
+	{kiosk.FlagStorageFault, "flag.storage_fault"},
 }

@@ -81,6 +81,7 @@ var serviceReasons = []struct {
 	{kiosk.FlagCashboxFault, "cashbox_fault"},
 	{kiosk.FlagTechnician, "technician"},
 	{kiosk.FlagTrayNotEmpty, "tray_not_empty"},
+	{kiosk.FlagStorageFault, "storage_fault"},
 }
 
 // flagNames lists the reasons raised in f, in a fixed order; an unknown bit is "other".

@@ -162,6 +162,7 @@ func (c *Cashbox) PayOut(ctx context.Context, amount int) (int, error) {
 type Outbox struct {
 	mu      sync.Mutex
 	Cap     int
+	Err     error // set: every append fails with it (a disk error)
 	Records []kiosk.Record
 }
 
@@ -169,6 +170,9 @@ type Outbox struct {
 func (o *Outbox) Append(r kiosk.Record) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.Err != nil {
+		return o.Err
+	}
 	if o.Cap > 0 && len(o.Records) >= o.Cap {
 		return kiosk.ErrOutboxFull
 	}
