@@ -222,6 +222,31 @@ func TestStaffButtonOnlyOutsideSessions(t *testing.T) {
 	}
 }
 
+// The screen offers back in service while something the technician clears is raised, and out
+// of service otherwise; pressing what is offered does what it says.
+func TestMaintenanceOffersTheServiceSwitch(t *testing.T) {
+	s, _ := stepAll(idle(), TechnicianKey{On: true})
+	offer := s.View().MaintOffer
+	if n := len(offer); n != len(MaintActions)+2 || offer[n-2] != MaintServiceOff || offer[n-1] != MaintExit {
+		t.Fatalf("all in service: offer %v", offer)
+	}
+	s, _ = stepAll(s, Tap{Button: BtnMaint, Arg: string(offer[len(offer)-2])})
+	if s.Flags != FlagTechnician {
+		t.Fatalf("after %s flags %#x", offer[len(offer)-2], s.Flags)
+	}
+	offer = s.View().MaintOffer
+	if offer[len(offer)-2] != MaintServiceOn {
+		t.Fatalf("out of service: offer %v", offer)
+	}
+	s, _ = stepAll(s, Tap{Button: BtnMaint, Arg: string(offer[len(offer)-2])})
+	if s.Flags != 0 {
+		t.Fatalf("after %s flags %#x", offer[len(offer)-2], s.Flags)
+	}
+	if v := idle().View(); v.MaintOffer != nil {
+		t.Errorf("the attract screen offers %v", v.MaintOffer)
+	}
+}
+
 // Putting the kiosk back in service clears what a technician repairs (paper, printer, cashbox),
 // not a full outbox or a failed self-test, which only their cause going away clears.
 func TestServiceOnClearsRepairedFaults(t *testing.T) {

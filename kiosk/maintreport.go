@@ -20,6 +20,16 @@ const (
 // MaintActions are the Maintainer's actions in screen order.
 var MaintActions = []MaintAction{MaintStatus, MaintJournal, MaintSendNow, MaintTestPage, MaintReaderTest, MaintConfig}
 
+// maintOffer is what the maintenance screen offers: the Maintainer's actions, then back in
+// service while a reason the technician clears is raised (out of service otherwise), then exit.
+func (s State) maintOffer() []MaintAction {
+	service := MaintServiceOff
+	if s.Flags&RepairableFlags != 0 {
+		service = MaintServiceOn
+	}
+	return append(append([]MaintAction(nil), MaintActions...), service, MaintExit)
+}
+
 func (a MaintAction) valid() bool {
 	for _, b := range MaintActions {
 		if a == b {

@@ -286,6 +286,7 @@ type View struct {
 	// Technician screens: the action on screen, whether it runs, its report, the machine's own
 	// counters and whether the key is turned.
 	MaintPage   MaintAction
+	MaintOffer  []MaintAction // what the screen offers now, in screen order (maintOffer)
 	MaintBusy   bool
 	MaintReport *MaintReport
 	Counters    Counters
@@ -310,6 +311,7 @@ func (s State) View() View {
 	}
 	if s.Screen == Maintenance {
 		v.MaintPage, v.MaintBusy, v.MaintReport = s.Maint.Page, s.Maint.Busy, s.Maint.Report
+		v.MaintOffer = s.maintOffer()
 		v.Counters = Counters{Sessions: int(s.Txn), Totals: s.Totals}
 		v.KeyOn = s.Maint.KeyOn
 	}

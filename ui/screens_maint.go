@@ -33,22 +33,20 @@ func (u *UI) technicianLogin(v kiosk.View) fyne.CanvasObject {
 // maintenance is the technician's screen: the actions down the side, the report of the last
 // one beside them, the machine's own counters on top.
 func (u *UI) maintenance(v kiosk.View) fyne.CanvasObject {
-	act := func(a kiosk.MaintAction, imp widget.Importance) fyne.CanvasObject {
-		if v.MaintPage == a && imp == widget.MediumImportance {
+	var side []fyne.CanvasObject
+	for _, a := range v.MaintOffer {
+		imp := widget.MediumImportance
+		switch {
+		case a == kiosk.MaintServiceOn || a == kiosk.MaintServiceOff:
+			imp = widget.WarningImportance
+		case a == kiosk.MaintExit:
+			imp = widget.DangerImportance
+		case a == v.MaintPage:
 			imp = widget.HighImportance
 		}
-		return sized(u.button(u.t("maint.action."+string(a), nil), imp, u.tap(kiosk.BtnMaint, string(a))), 2*u.opts.Target, u.opts.Target)
+		side = append(side, sized(u.button(u.t("maint.action."+string(a), nil), imp, u.tap(kiosk.BtnMaint, string(a))),
+			2*u.opts.Target, u.opts.Target))
 	}
-	var side []fyne.CanvasObject
-	for _, a := range kiosk.MaintActions {
-		side = append(side, act(a, widget.MediumImportance))
-	}
-	if v.Flags&kiosk.RepairableFlags != 0 {
-		side = append(side, act(kiosk.MaintServiceOn, widget.WarningImportance))
-	} else {
-		side = append(side, act(kiosk.MaintServiceOff, widget.WarningImportance))
-	}
-	side = append(side, act(kiosk.MaintExit, widget.DangerImportance))
 
 	c := v.Counters
 	head := []fyne.CanvasObject{

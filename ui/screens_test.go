@@ -75,6 +75,7 @@ func sampleView(sc kiosk.Screen, lang string) kiosk.View {
 		v.PINLength, v.Message = 4, kiosk.MsgTechnicianWrong
 	case kiosk.Maintenance:
 		v.Flags, v.KeyOn, v.MaintPage = kiosk.FlagTechnician, true, kiosk.MaintStatus
+		v.MaintOffer = append(append([]kiosk.MaintAction(nil), kiosk.MaintActions...), kiosk.MaintServiceOn, kiosk.MaintExit)
 		v.Counters = kiosk.Counters{Sessions: 12, Totals: kiosk.Totals{In: 3000, Spent: 2400, Change: 400, Refunded: 200}}
 		v.MaintReport = &kiosk.MaintReport{Lines: []kiosk.MaintLine{
 			{Label: kiosk.LabelBuild, Value: "rev 1234abcd 2026-12-01"},
